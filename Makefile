@@ -1,0 +1,35 @@
+# juesuan — `make help` lists the targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: help env report test bench lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+env: $(STAMP)  ## create .venv from the lock file (done automatically by report and test)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	PIP_EXTRA_INDEX_URL=https://pypi.org/simple $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	PIP_EXTRA_INDEX_URL=https://pypi.org/simple $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+report: $(STAMP)  ## audit the bundled example into reports/
+	$(BIN)/juesuan audit params/songshan-gov-office.yaml -o reports
+
+test: $(STAMP)  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)  ## run the benchmarks in bench/
+	$(BIN)/python bench/run_all.py
+
+lock:  ## re-resolve requirements.lock from pyproject.toml (needs uv)
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-manylinux_2_28 --index-url https://pypi.org/simple --no-header -o requirements.lock
+
+clean:  ## remove the environment and generated reports
+	rm -rf $(VENV) reports/*/ reports/index.html
