@@ -1,0 +1,125 @@
+"""One department, end to end in the library: read → extract → check → validate → findings.
+
+``audit_document(params)`` is what the notebook calls; ``audit_file(path)`` is what
+``juesuan check`` calls. Both return the same :class:`AuditResult`, so the notebook, the
+CLI and the JSON always agree.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .checks import check_claims
+from .claims import Claim, Verdict
+from .extract import Extraction, extract
+from .findings import (Finding, build_findings, findings_document, reconciliation_frame,
+                       write_findings)
+from .ingest import Document, read_document
+from .params import AuditParams
+
+__all__ = ["AuditResult", "Figures", "audit_document", "audit_file"]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Tidy tables of what the disclosure printed, for charts and analysis."""
+
+    income: pd.DataFrame
+    """Income by source: item, amount_wan, share_pct."""
+    expenditure: pd.DataFrame
+    """Expenditure by kind (基本/项目…): item, amount_wan, share_pct."""
+    amounts: pd.DataFrame
+    """Every amount printed: label, reported, unit, amount_wan, line, section, is_change."""
+
+
+@dataclass
+class AuditResult:
+    """Everything juesuan concluded about one disclosure."""
+
+    department: dict[str, object]
+    document: Document
+    claims: list[Claim]
+    findings: list[Finding]
+    figures: Figures
+    suites: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return self.findings_document()["summary"]  # type: ignore[return-value]
+
+    def findings_document(self) -> dict[str, object]:
+        """The findings document of interface.md (what ``check --json`` prints)."""
+        return findings_document(
+            department=self.department,
+            source={"path": Path(self.document.path).name, "sha256": self.document.sha256},
+            tool={"version": __version__, "suites": self.suites},
+            claims=self.claims, findings=self.findings)
+
+    def claims_table(self) -> pd.DataFrame:
+        """One row per claim: id, kind, section, line, verdict, gap, reported, quote."""
+        rows = [{"id": c.id, "kind": str(c.kind), "section": c.section, "line": c.line,
+                 "verdict": str(c.verdict), "gap": c.gap,
+                 "reported": ", ".join(f"{k}={v}" for k, v in c.reported().items()),
+                 "quote": c.quote} for c in self.claims]
+        return pd.DataFrame(rows, columns=["id", "kind", "section", "line", "verdict", "gap", "reported",
+                                           "quote"])
+
+    def findings_table(self) -> pd.DataFrame:
+        """One row per finding, ranked: severity, rule, message, amount, line, quote."""
+        rows = [f.to_dict() for f in self.findings]
+        cols = ["id", "severity", "rule", "message", "amount_wan", "gap", "line", "quote"]
+        return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
+
+    def write(self, output_dir: str | Path) -> None:
+        """Write ``findings.json`` and ``findings.csv`` into ``output_dir`` (atomically)."""
+        write_findings(self.findings_document(), output_dir)
+
+    def summary_text(self) -> str:
+        """One paragraph in plain Chinese for the report's conclusion."""
+        s = self.summary
+        name = html.escape(str(self.department.get("name", "")))
+        text = (f"{name}{self.department.get('year', '')}年度决算公开文本共识别 {s['claims']} 项可核对的数字关系，"
+                f"其中 {s['inconsistent']} 项在四舍五入允许的范围内仍不成立，"
+                f"{s['uncheckable']} 项因缺少基数无法核对。")
+        if self.findings:
+            top = self.findings[0]
+            text += f"金额最大的问题：{html.escape(top.message)}（第 {top.line} 行）。"
+        else:
+            text += "未发现不一致之处。"
+        return text
+
+
+def _figures(ex: Extraction) -> Figures:
+    return Figures(ex.composition("收入"), ex.composition("支出"), ex.figures_frame())
+
+
+def _run(doc: Document, department: dict[str, object]) -> AuditResult:
+    from . import suites  # great_expectations is imported only when validation runs
+
+    ex = extract(doc)
+    claims = check_claims(ex.claims)
+    outcomes = suites.validate(reconciliation_frame(claims))
+    findings = build_findings(claims, outcomes)
+    return AuditResult(department, doc, claims, findings, _figures(ex), suites.suite_hashes())
+
+
+def audit_document(params: AuditParams) -> AuditResult:
+    """Audit the department described by validated params."""
+    doc = read_document(params.source)
+    return _run(doc, {"id": params.department_id, "name": params.department_name, "year": params.year})
+
+
+def audit_file(path: str | Path) -> AuditResult:
+    """Audit one disclosure file with no params (``juesuan check``)."""
+    doc = read_document(path)
+    stem = Path(path).stem
+    return _run(doc, {"id": stem, "name": stem, "year": None})
+
+
+def inconsistent_count(result: AuditResult) -> int:
+    return sum(1 for c in result.claims if c.verdict == Verdict.INCONSISTENT)

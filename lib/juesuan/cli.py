@@ -1,0 +1,138 @@
+"""The ``juesuan`` command: a thin shell over the library (interface.md).
+
+Every command maps :class:`~juesuan.errors.JuesuanError` to one line on stderr and exit 2;
+any other exception is a bug and shows a traceback only with ``--debug`` (or
+``JUESUAN_DEBUG=1``), otherwise one line asking for a bug report.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import JuesuanError
+
+_DEBUG = {"on": bool(os.environ.get("JUESUAN_DEBUG"))}
+
+
+def _endpoint(fn: Callable[..., int]) -> Callable[..., None]:
+    """Run a command body; turn our errors into one line and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = fn(*args, **kwargs)
+        except JuesuanError as exc:
+            if _DEBUG["on"]:
+                raise
+            click.echo(f"juesuan: {exc.one_line()}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("juesuan: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug in juesuan: say so in one line unless debugging
+            if _DEBUG["on"]:
+                raise
+            click.echo(f"juesuan: internal error: {type(exc).__name__}: {exc} "
+                       "(rerun with --debug for the traceback and report it)", err=True)
+            sys.exit(2)
+        sys.exit(code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="juesuan")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def main(debug: bool) -> None:
+    """Audit Chinese department final-accounts disclosures (部门决算公开)."""
+    if debug:
+        _DEBUG["on"] = True
+
+
+def _existing(path: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise JuesuanError("no such file", path=path)
+    return p
+
+
+def _table(result: Any) -> str:
+    doc = result.findings_document()
+    s = doc["summary"]
+    lines = [f"{doc['source']['path']}: {s['claims']} claims, {s['inconsistent']} inconsistent, "
+             f"{s['uncheckable']} uncheckable; {s['errors']} errors, {s['warnings']} warnings"]
+    for f in result.findings:
+        lines.append(f"  {f.id} {f.severity:<7} {f.rule:<24} line {f.line:<5} {f.amount_wan:>10.2f} 万元  {f.message}")
+        lines.append(f"       「{f.quote[:80]}」")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("file")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings document (juesuan/findings/1).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when inconsistencies are found.")
+@_endpoint
+def check(file: str, as_json: bool, exit_zero: bool) -> int:
+    """Extract every claim from FILE, check it and print the findings."""
+    from .audit import audit_file
+
+    result = audit_file(_existing(file))
+    if as_json:
+        click.echo(json.dumps(result.findings_document(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(result))
+    return 0 if exit_zero or result.summary["inconsistent"] == 0 else 1
+
+
+@main.command("extract")
+@click.argument("file")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the figures document here.")
+@_endpoint
+def extract_cmd(file: str, output: str | None) -> int:
+    """Write the figures document of FILE (figures and claims, no verdicts)."""
+    from .extract import extract
+    from .ingest import read_document
+
+    doc = read_document(_existing(file))
+    ex = extract(doc)
+    payload = {
+        "schema": "juesuan/figures/1",
+        "source": {"path": Path(file).name, "sha256": doc.sha256},
+        "figures": ex.figures_frame().to_dict(orient="records"),
+        "claims": [{k: v for k, v in c.to_dict().items() if k not in ("verdict", "gap", "recomputed")}
+                   for c in ex.claims],
+    }
+    text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        from .findings import atomic_write_text
+        atomic_write_text(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+    return 0
+
+
+@main.command()
+@click.argument("params_file")
+@click.option("-o", "--output-dir", default="reports", show_default=True, help="Reports folder.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when inconsistencies are found.")
+@_endpoint
+def audit(params_file: str, output_dir: str, exit_zero: bool) -> int:
+    """Run notebooks/audit.ipynb for one department and write its HTML report."""
+    from .run import run_audit
+
+    run = run_audit(params_file, output_dir)
+    click.echo(f"{run.department_id}: {run.report_html} ({run.inconsistent} inconsistent, {run.errors} errors)")
+    return 0 if exit_zero or run.inconsistent == 0 else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
