@@ -36,20 +36,26 @@ class Extraction:
                                            "is_change"])
 
     def composition(self, word: str) -> pd.DataFrame:
-        """Items of the first itemised total whose words name ``word`` (收入 or 支出), with shares."""
+        """The breakdown of a total named with ``word`` (收入 or 支出): item, amount_wan, share_pct.
+
+        The composition is the itemised total whose parts carry the most printed shares (the
+        "本年收入合计 …，其中 … 占 …%" list), not a headline total with a couple of parts.
+        """
         shares = {(c.numbers["part"].line, c.numbers["part"].text): c.numbers["pct"].value  # type: ignore[union-attr]
                   for c in self.claims if c.kind == Kind.SHARE}
+        best, best_score = None, -1
         for c in self.claims:
-            if c.kind != Kind.SUM:
+            if c.kind != Kind.SUM or word not in c.numbers["total"].label:  # type: ignore[union-attr]
                 continue
-            total = c.numbers["total"]
-            if word not in (total.label + c.section) or "合计" not in total.label + c.quote:  # type: ignore[union-attr]
-                continue
-            rows = [{"item": p.label or "?", "amount_wan": float(p.interval().mid),
-                     "share_pct": shares.get((p.line, p.text), float("nan"))}
-                    for p in c.numbers["parts"]]  # type: ignore[union-attr]
-            return pd.DataFrame(rows, columns=["item", "amount_wan", "share_pct"])
-        return pd.DataFrame(columns=["item", "amount_wan", "share_pct"])
+            score = sum((p.line, p.text) in shares for p in c.numbers["parts"])  # type: ignore[union-attr]
+            if score > best_score:
+                best, best_score = c, score
+        if best is None:
+            return pd.DataFrame(columns=["item", "amount_wan", "share_pct"])
+        rows = [{"item": p.label or "?", "amount_wan": float(p.interval().mid),
+                 "share_pct": shares.get((p.line, p.text), float("nan"))}
+                for p in best.numbers["parts"]]  # type: ignore[union-attr]
+        return pd.DataFrame(rows, columns=["item", "amount_wan", "share_pct"])
 
 
 def _sectioned(doc: "Document") -> list[tuple[Segment, str]]:
