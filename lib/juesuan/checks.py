@@ -30,7 +30,9 @@ class _Relations:
                 money_per_unit: Fraction = Fraction(1)) -> None:
         self.claim.recomputed[name] = recomputed.as_floats()
         gap = reported.distance(recomputed)
-        self.gaps.append((gap, unit, gap * money_per_unit))
+        # the money involved is the plain difference of the printed and recomputed values
+        money = abs(recomputed.mid - reported.mid) * money_per_unit if gap > 0 else Fraction(0)
+        self.gaps.append((gap, unit, money))
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -94,6 +96,17 @@ def _check_change(claim: Claim, r: _Relations) -> None:
     """yoy and budget_diff: current vs prior (or budget), change amount and rate."""
     cur, prior, change, pct = (_one(claim, k) for k in ("current", "prior", "change", "pct"))
     direction = claim.words.get("direction", "")
+    budget_parts = claim.numbers.get("budget_parts")
+    if prior is None and isinstance(budget_parts, list) and budget_parts and cur is not None and change is not None:
+        # 类 budget = Σ 项 budgets (the text prints the 项 lines, not the 类 budget)
+        base = exact(0)
+        for b in budget_parts:
+            base = base + b.interval()
+        delta = cur.interval() - base
+        rep = _signed(change.interval(), direction) if direction else change.interval()
+        r.compare("change", rep, delta, "万元")
+        return
+    direction = claim.words.get("direction", "")
     pct_direction = claim.words.get("pct_direction", direction)
     if direction and pct_direction and {direction, pct_direction} == {"inc", "dec"}:
         r.compare("direction", exact(1), exact(0), "wording")
@@ -152,6 +165,54 @@ def _check_change(claim: Claim, r: _Relations) -> None:
         r.compare("pct", pct.interval(), rec, "%", base_mid / 100)
 
 
+def _check_weighted_sum(claim: Claim, r: _Relations) -> None:
+    """A total stated once and implied again by amounts × percentages (SME share of each category)."""
+    total = _one(claim, "total")
+    amounts, pcts = claim.numbers.get("amounts"), claim.numbers.get("pcts")
+    if total is None or not isinstance(amounts, list) or not isinstance(pcts, list):
+        return
+    acc = exact(0)
+    for a, p in zip(amounts, pcts):
+        ai, pi = a.interval(), p.interval().scale(Fraction(1, 100))
+        corners = [x * y for x in (ai.lo, ai.hi) for y in (pi.lo, pi.hi)]
+        acc = acc + Interval(min(corners), max(corners))
+    r.compare("total", total.interval(), acc, "万元")
+    terms = " + ".join(f"{a.label or a.text} {a.text}×{p.text}%" for a, p in zip(amounts, pcts))
+    claim.explanation = (f"{total.label or 'the total'} is printed as {total.text}{total.unit}, but {terms} "
+                         f"= {float(acc.mid):.2f}{total.unit}")
+
+
+def _check_at_most(claim: Claim, r: _Relations) -> None:
+    """``part ≤ whole`` (a subset stated next to its superset): only an excess is a gap."""
+    part, whole = _one(claim, "part"), _one(claim, "whole")
+    if part is None or whole is None:
+        return
+    p, w = part.interval(), whole.interval()
+    r.compare("part", p, Interval(min(p.lo, w.hi), w.hi) if p.lo <= w.hi else w, part.unit or "万元")
+
+
+def _check_explained(claim: Claim, r: _Relations) -> None:
+    """Amounts given as reasons vs the variance they explain: the unexplained remainder is the gap."""
+    total = _one(claim, "total")
+    parts = claim.numbers.get("parts")
+    if total is None or not isinstance(parts, list) or not parts:
+        return
+    acc = exact(0)
+    for p in parts:
+        acc = acc + p.interval()
+    t = total.interval()
+    if acc.lo > t.hi:
+        r.note("the reasons add up to more than the variance (offsetting changes not stated)")
+        r.compare("unexplained", t, t, "万元")
+        return
+    r.compare("unexplained", t, acc, "万元")
+    if t.lo > acc.hi:
+        claim.explanation = (f"the reasons given add up to {float(acc.mid):.2f} of a {float(t.mid):.2f}万元 "
+                             f"variance: {float(t.mid - acc.mid):.2f}万元 is left unexplained")
+        r.note(f"reasons explain {float(acc.mid):.2f} of {float(t.mid):.2f} 万元; "
+               f"{float(t.mid - acc.mid):.2f} 万元 unexplained")
+
+
 def _check_execution(claim: Claim, r: _Relations) -> None:
     actual, budget, pct = _one(claim, "actual"), _one(claim, "budget"), _one(claim, "pct")
     if actual is None or budget is None or pct is None:
@@ -188,14 +249,26 @@ _CHECKS: dict[Kind, Callable[[Claim, _Relations], None]] = {
     Kind.BUDGET_DIFF: _check_change,
     Kind.EXECUTION: _check_execution,
     Kind.DIRECTION: _check_direction,
+    Kind.EXPLAINED_VARIANCE: _check_explained,
+}
+
+
+#: Rules whose relation is not the default one of their kind.
+_RULE_CHECKS: dict[str, Callable[[Claim, _Relations], None]] = {
+    "structure.procurement_sme": _check_weighted_sum,
+    "structure.procurement_small_le_sme": _check_at_most,
+    "structure.running_costs_le_public": _check_at_most,
+    "cross_reference.vehicle_count": _check_at_most,
+    "cross_reference.vehicle_running_cost": _check_at_most,
 }
 
 
 def check_claim(claim: Claim) -> Claim:
     """Recompute one claim in place and return it."""
     claim.recomputed = {}
+    claim.explanation = ""
     r = _Relations(claim)
-    fn = _CHECKS.get(claim.kind)
+    fn = _RULE_CHECKS.get(claim.rule) or _CHECKS.get(claim.kind)
     if fn is not None:
         fn(claim, r)
     return r.finish()

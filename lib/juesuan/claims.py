@@ -106,6 +106,8 @@ class Claim:
     amount_wan: float = 0.0
     """The money a discrepancy involves, in 万元 (for ranking findings)."""
     note: str = ""
+    explanation: str = ""
+    """Set by a check when it fails: the recomputation in words, for the finding's message."""
 
     def reported(self) -> dict[str, object]:
         """The printed numbers as floats (no unit conversion), plus the wording."""

@@ -275,7 +275,8 @@ def _message(claim: Claim) -> str:
     relations = [_relation_text(claim, role, rec) for role, rec in claim.recomputed.items()]
     failed = [text for text, bad in relations if bad and text]
     # Should the float check disagree with the exact one, show every relation rather than none.
-    parts = failed or [text for text, _ in relations if text] or [claim.note or "inconsistent"]
+    parts = ([claim.explanation] if claim.explanation else failed) or \
+        [text for text, _ in relations if text] or [claim.note or "inconsistent"]
     quote = claim.quote.strip()
     if len(quote) > _QUOTE_CHARS:
         quote = quote[:_QUOTE_CHARS] + "…"
