@@ -6,15 +6,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..claims import Claim, Kind
+from ..claims import Claim, Kind, Printed
 from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..ingest import Document
 from .narrative import Figure, extract_narrative
+from .template import TemplateFigures, extract_template
+from .tables import read_tables, table_claims
 from .text import Segment, heading_level, segments
 
 __all__ = ["Extraction", "extract"]
@@ -26,6 +29,8 @@ class Extraction:
 
     claims: list[Claim]
     figures: list[Figure]
+    template: TemplateFigures = field(default_factory=TemplateFigures)
+    """Typed figures of the template sections (政府采购, vehicles, “三公”, 类/项, 基本支出)."""
 
     def figures_frame(self) -> pd.DataFrame:
         """Every amount printed, one row each: label, value as printed, unit, 万元, line, section."""
@@ -70,7 +75,55 @@ def _sectioned(doc: "Document") -> list[tuple[Segment, str]]:
     return out
 
 
+def _table_figures(doc: "Document", segs: list[tuple[Segment, str]]) -> tuple[list[Claim], list[Figure]]:
+    """Claims of the flattened tables, and their amount cells as figures in reading order."""
+    where: dict[int, tuple[int, str]] = {}
+    for k, (seg, section) in enumerate(segs):
+        for ln in seg.lines:
+            where[ln] = (k, section)
+    claims: list[Claim] = []
+    figures: list[Figure] = []
+    last = (0, "")
+    for t in read_tables(doc.lines):
+        for r in t.rows:
+            k, section = where.get(r.line, last)
+            last = (k, section)
+        k0, section = where.get(t.rows[0].line, last)
+        claims += table_claims(t, section)
+        for r in t.rows:
+            k, sec = where.get(r.line, (k0, section))
+            for j, c in enumerate(r.cells):
+                if c.endswith("%"):
+                    continue
+                col = t.header[j] if j < len(t.header) else ""
+                p = Printed(c, t.unit, r.line, r.name + col)
+                figures.append(Figure(p, r.name + col, f"{t.head_text} {r.name}{col}", sec, r.line,
+                                      k * 10_000_000 + j, is_change=bool(re.search("增减|变动", col))))
+    return claims, figures
+
+
 def extract(doc: "Document") -> Extraction:
     """Read every claim and figure of a document."""
-    claims, figures = extract_narrative(_sectioned(doc))
-    return Extraction(claims, figures)
+    segs = _sectioned(doc)
+    t_claims, t_figures = _table_figures(doc, segs)
+    claims, figures = extract_narrative(segs, t_figures)
+    tpl_claims, tpl = extract_template(segs)
+    return Extraction(_without_subsumed(t_claims + claims, tpl_claims) + tpl_claims, figures, tpl)
+
+
+def _numbers(c: Claim) -> set[tuple[int, str, str]]:
+    out = set()
+    for v in c.numbers.values():
+        for p in v if isinstance(v, list) else [v]:
+            out.add((p.line, p.text, p.unit))
+    return out
+
+
+def _without_subsumed(claims: list[Claim], stronger: list[Claim]) -> list[Claim]:
+    """Drop claims whose printed numbers all sit in a template claim of the same kind.
+
+    The template reader knows more (e.g. the 类 budget is the sum of its 项 budgets), so its
+    claim replaces the sentence-level one that could not find the base.
+    """
+    keys = [(c.kind, _numbers(c)) for c in stronger]
+    return [c for c in claims if not any(k == c.kind and _numbers(c) <= nums for k, nums in keys)]

@@ -21,21 +21,23 @@ __all__ = ["Token", "extract_narrative", "Figure"]
 UP = "增加|增长|上升|提高|增多|多支出|超支|增支"
 DOWN = "减少|下降|降低|减支|节约|压减|缩减|下滑|减低|少支出"
 FLAT = "持平|无变化|保持不变|与上年一致|基本持平"
-_UNIT = r"万元|亿元|千元|元|%|个百分点|辆|人次|批次|个|家|台\(套\)|台|项|人|件|次"
+_UNIT = r"万元|亿元|千元|元|万(?=[,，。;；、\s)）]|$)|%|个百分点|辆|人次|批次|个|家|台\(套\)|台|项|人|件|次"
 _NUM = re.compile(rf"(?<![\d.A-Za-z])(?P<num>-?\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})?")
 _STRONG = "。；;\n!！?？"
 _WEAK = ",，:：、"
-_DIR_BEFORE = re.compile(rf"(?P<dir>{UP}|{DOWN})(?:了|为|约|达|额为|额)?\s*$")
+_DIR_BEFORE = re.compile(rf"(?:(?P<dir>{UP}|{DOWN})(?:了|为|约|达|额为|额)?"
+                         rf"|(?:上年|同期|年度|预算数?|相比)(?P<dir1>增|减))\s*$")
 _PCT_AFTER_CHANGE = re.compile(
-    rf"^[,，、]?\s*(?:[^,，。;；\d]{{0,10}}?)(?P<dir>{UP}|{DOWN}|增幅|降幅|幅度|同比)(?:了|为|达|约)?\s*$")
+    rf"^[,，、]?\s*(?:[^,，。;；\d]{{0,10}}?)(?P<dir>{UP}|{DOWN}|增幅|降幅|减幅|涨幅|幅度|同比|增|减)(?:了|为|达|约)?\s*$")
 _EXEC_BEFORE = re.compile(
     r"(?:完成|达到|为|占|是)(?:了)?(?:年初|全年|年度|调整后?|当年)?(?:的)?预算(?:数|金额)?的?\s*$"
     r"|预算(?:的)?(?:执行率|完成率|执行进度|完成比例|执行比例|执行比率)(?:为|达|是|达到)?\s*$"
     r"|(?:执行率|完成率)(?:为|达|是|达到)?\s*$")
 _SHARE_BEFORE = re.compile(r"占(?P<whole>[^,，。;；%\d]{0,25}?)(?:的)?(?:比重|比例|比)?(?:为|是|达|约)?\s*$")
+_FRAME = re.compile(r"^(?:在)?(?P<frame>[^,，。;；\d%]{4,60}?\d*[^,，。;；\d%]*?)(?<!其)中[,，:：]")
 _LIST_INTRO = re.compile(
     r"^\s*[,，。]?\s*(?P<intro>其中|主要包括|具体包括|包括|主要用于以下方面|主要用于|分别为|分别是|构成为|具体如下)\s*[:：,，]?")
-_CMP = re.compile(r"(?<!相)(?:与|比|较|同比)")
+_CMP = re.compile(r"相较于?|(?<!相)(?:与|比|较|同比)")
 _BUDGET_TAIL = re.compile(r"预算(?:数|金额|安排)?(?:为|是|共|合计)?$")
 _ACTUAL_TAIL = re.compile(r"(?:决算|决算数|执行数|实际支出|支出|完成)(?:为|是|共|合计)?$")
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）]|[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
@@ -74,6 +76,8 @@ class Figure:
     order: int = 0
     """Position in reading order (segment index, offset): look-ups only see earlier figures."""
     is_change: bool = False
+    year: int = 0
+    """The year printed earlier in the figure's sentence (0 when none)."""
 
 
 @dataclass
@@ -84,6 +88,8 @@ class _Ctx:
     figures: list[Figure]
     base: int = 0
     claims: list[Claim] = field(default_factory=list)
+    years: dict[str, int] = field(default_factory=dict)
+    """The years of the last comparison read (``cur``/``prior``), for item sentences that omit them."""
 
 
 def _tokens(text: str) -> list[Token]:
@@ -94,6 +100,8 @@ def _tokens(text: str) -> list[Token]:
         if not unit and after in "年月日号季":  # dates, not figures
             continue
         num = m.group("num")
+        if unit == "万":  # "合计为1000.86万," — 万元 with the 元 left out
+            unit = "万元"
         if unit == "元" and text[m.start("unit") - 1: m.start("unit")] in "万亿千":
             continue
         out.append(Token(m.start(), m.end(), num, unit))
@@ -161,10 +169,14 @@ def _lookup(ctx: _Ctx, subject: str, before: int, *, want: str = "", threshold: 
     return best.printed if best is not None and score >= threshold else None
 
 
+def _dir_word(m: re.Match[str]) -> str:
+    return m.group("dir") or m.group("dir1") or ""
+
+
 def _direction(word: str) -> str:
-    if re.fullmatch(UP + "|增幅", word):
+    if re.fullmatch(UP + "|增幅|涨幅|增", word):
         return "inc"
-    if re.fullmatch(DOWN + "|降幅", word):
+    if re.fullmatch(DOWN + "|降幅|减幅|减", word):
         return "dec"
     return ""
 
@@ -197,7 +209,7 @@ def _changes(ctx: _Ctx) -> None:
         if not m:
             continue
         t.role = "change"
-        direction = _direction(m.group("dir"))
+        direction = _direction(_dir_word(m))
         word_start = t.start - (len(text[max(0, t.start - 12): t.start]) - m.start())
         sent = _sentence_start(text, word_start)
         prefix = text[sent:word_start]
@@ -219,7 +231,10 @@ def _changes(ctx: _Ctx) -> None:
         cmp = None
         for cmp in _CMP.finditer(prefix):
             pass
-        budget_kind = "预算" in prefix and "上年" not in prefix[cmp.start():] if cmp else "预算" in prefix
+        # against a budget — unless a budget is compared with last year's (预算数比2017年预算数)
+        budget_kind = ("预算" in prefix[cmp.start():] and not re.search(r"上年|上一年|同期", prefix[cmp.start():])
+                       and "预算" not in prefix[_clause_start(prefix, cmp.start()):cmp.start()]
+                       if cmp else "预算" in prefix and not re.search(r"上年|同期", prefix))
         kind = Kind.BUDGET_DIFF if budget_kind else Kind.YOY
         cur = None
         subject = prefix
@@ -254,11 +269,82 @@ def _changes(ctx: _Ctx) -> None:
                 if subj else None
             if found is not None:
                 numbers["current"] = found
+        if kind == Kind.YOY and "prior" not in numbers:
+            _year_pair(ctx, numbers, prefix, cmp, _clean_subject(text[_clause_start(text, head_end): head_end]
+                                                                 if cmp is None else subject), t.start,
+                       direct=cur is not None and cur.start >= sent)
+        if kind == Kind.BUDGET_DIFF and "prior" not in numbers and "current" in numbers:
+            # "与年初预算相比" without the amount: the budget printed earlier for the same item
+            cur_p = numbers["current"]
+            assert isinstance(cur_p, Printed)
+            budget = _budget_of(ctx, cur_p.label or _clean_subject(subject), t.start)
+            if budget is not None and budget != cur_p:
+                numbers["prior"] = budget
         if "current" not in numbers and "pct" not in numbers and "prior" not in numbers:
             continue
         ctx.claims.append(Claim(kind, ctx.section, ctx.seg.line_at(t.start),
                                 _quote(ctx, sent, (ctx.toks[i + 1].end if "pct" in numbers else t.end)),
                                 numbers, words, rule=f"arithmetic.{kind}"))
+
+
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def _year_pair(ctx: _Ctx, numbers: dict, prefix: str, cmp: re.Match[str] | None, subject: str,
+               before: int, *, direct: bool) -> None:
+    """"2022年…较2021年度增加A" / "公务接待较上年同期减少B": when both years' figures of the item
+    were printed earlier (two parallel lists), they are the current and prior values."""
+    cut = cmp.start() if cmp is not None else len(prefix)
+    last_amount = max((m.end() for m in _NUM.finditer(prefix[:cut]) if m.group("unit")), default=0)
+    own = [int(y) for y in _YEAR.findall(prefix[last_amount:cut])]
+    other = [int(y) for y in _YEAR.findall(prefix[cut:])]
+    yc = own[-1] if own else 0
+    yp = other[0] if other else (yc - 1 if yc and re.search(r"上年|上一年|同期", prefix) else 0)
+    if yc and yp and yp < yc:
+        ctx.years.update(cur=yc, prior=yp, section=hash(ctx.section))
+    elif not own and ctx.years.get("section") == hash(ctx.section):
+        yc, yp = ctx.years.get("cur", 0), ctx.years.get("prior", 0)
+    else:
+        return
+    subject = _CMP.split(subject)[0]
+    if direct or not subject:
+        return
+    core = _bigrams(_GENERIC.sub("", _NUMBERING.sub("", subject)))
+    if not core:
+        return
+
+    def best(year: int) -> Printed | None:
+        b, sc = None, 0.0
+        for f in ctx.figures:
+            if f.is_change or f.year != year or f.order >= ctx.base + before:
+                continue
+            sc_f = len(core & _bigrams(_GENERIC.sub("", f.label))) / len(core)
+            if sc_f >= sc:
+                b, sc = f, sc_f
+        return b.printed if b is not None and sc >= 0.6 else None
+
+    cur, prior = best(yc), best(yp)
+    if cur is not None and prior is not None:
+        numbers["current"], numbers["prior"] = cur, prior
+
+
+_GENERIC = re.compile(r"支出决算数?|决算数?|支出|共计|合计|总计|总额|数$|实际|全年|年初|预算数?|[为是]$")
+
+
+def _budget_of(ctx: _Ctx, subject: str, before: int) -> Printed | None:
+    """The budget figure printed earlier for the item ``subject`` names (its words, not totals)."""
+    core = _bigrams(_GENERIC.sub("", _NUMBERING.sub("", subject)))
+    if not core:
+        return None
+    best, score = None, 0.0
+    for f in ctx.figures:
+        if f.is_change or f.order >= ctx.base + before or not _BUDGET_TAIL.search(f.label):
+            continue
+        lab = _bigrams(_GENERIC.sub("", f.label))
+        s = len(core & lab) / len(core)
+        if s >= score:
+            best, score = f, s
+    return best.printed if best is not None and score >= 0.75 else None
 
 
 _EXPLAINING = re.compile(r"原因|一是|二是|三是|四是|主要是|主要用于|由于|因为")
@@ -342,7 +428,8 @@ def _shares(ctx: _Ctx, heads: dict[int, Token]) -> None:
         occupies = p.start - (len(before) - m.start())
         p.role = "share"
         part = None
-        prev_pct = max((t.end for t in ctx.toks[:i] if t.kind in ("pct", "pp")), default=0)
+        # a change's own rate ("增加2362万元,增长6.91%,税收占…") does not end the clause's subject
+        prev_pct = max((t.end for t in ctx.toks[:i] if t.kind in ("pct", "pp") and t.role != "pct"), default=0)
         for t in reversed(ctx.toks[:i]):
             if t.end <= prev_pct or t.start < _sentence_start(text, occupies):
                 break
@@ -359,6 +446,14 @@ def _shares(ctx: _Ctx, heads: dict[int, Token]) -> None:
         whole: Printed | None = None
         if whole_name and len(_bigrams(whole_name)) >= 2:
             whole = _lookup(ctx, whole_name, occupies)
+        if whole is None and part is not None:
+            # "…经费支出决算中，A支出决算x万元，占p%": the whole is what the frame names
+            sent = max(text.rfind("。", 0, part.start), text.rfind("\n", 0, part.start)) + 1
+            fm = _FRAME.match(text[sent: part.start])
+            if fm and len(_bigrams(fm.group("frame"))) >= 3:
+                frame = fm.group("frame")
+                want = "决算" if "决算" in frame else "预算" if "预算" in frame else ""
+                whole = _lookup(ctx, frame, sent, want=want)
         if whole is None and part is not None:
             j = ctx.toks.index(part)
             if j in heads:
@@ -433,29 +528,245 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
     return heads
 
 
+_SENT_INTRO = re.compile(r"(?:其中|包括)\s*[:：,，]?")
+_ITEM_NUM = re.compile(r"(?:^|(?<=[\n。；;]))\s*(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）])")
+_SANGONG = ("出国", "公务接待", "公务用车")
+_KIND_WORDS = ("决算", "预算", "执行", "收入", "支出")
+
+
+def _similar(a: str, b: str) -> float:
+    x = _bigrams(_GENERIC.sub("", _NUMBERING.sub("", a)))
+    return len(x & _bigrams(_GENERIC.sub("", b))) / len(x) if x else 0.0
+
+
+def _parallel_sums(ctx: _Ctx, head_toks: list[Token], text: str, region_start: int,
+                   pieces: list[str], end: int) -> None:
+    """Items that repeat the head sentence's figures (``计划金额共计A…实际金额共计B…`` per
+    category, in ``;``-separated clauses and the sentences that continue the pattern): each
+    head figure is the total of the same-named figure of every item (an open list)."""
+    heads = [h for h in head_toks if h.kind in ("amt", "cnt") and h.role != "base"
+             and not _in_explanation(text, h.start)]
+    if len(heads) < 2:
+        return
+    spans = []
+    pos = region_start
+    for piece in pieces:
+        a = text.find(piece, pos)
+        if a < 0:
+            return
+        spans.append((a, a + len(piece)))
+        pos = a + len(piece)
+    # sentences after the list that continue the same pattern
+    while pos < len(text) and text[pos] in "。；;":
+        nxt = re.search(r"[。；;\n]|$", text[pos + 1:])
+        b = pos + 1 + (nxt.start() if nxt else 0)
+        toks = [t for t in ctx.toks if pos < t.start < b]
+        if not any(_similar(_label(text, heads[0]), _label(text, t)) >= 0.75 for t in toks):
+            break
+        spans.append((pos + 1, b))
+        pos = b
+    if len(spans) < 2:
+        return
+    for h in heads:
+        hl = _label(text, h)
+        parts = []
+        for a, b in spans:
+            cands = [t for t in ctx.toks if a <= t.start < b and t.kind == h.kind
+                     and (t.kind != "cnt" or t.unit == h.unit) and _similar(hl, _label(text, t)) >= 0.75]
+            if len(cands) != 1:
+                break
+            parts.append(cands[0])
+        else:
+            ctx.claims.append(Claim(Kind.SUM, ctx.section, ctx.seg.line_at(h.start), _quote(ctx, h.start, pos),
+                                    {"total": _printed(ctx, h), "parts": [_printed(ctx, t) for t in parts]},
+                                    {"open": "其中"}, rule="arithmetic.sum"))
+
+
+def _signed_change(ctx: _Ctx, t: Token) -> Printed:
+    text = ctx.seg.text
+    m = _DIR_BEFORE.search(text[max(0, t.start - 12): t.start])
+    p = _printed(ctx, t)
+    if m and _direction(_dir_word(m)) == "dec" and not p.text.startswith("-"):
+        return Printed("-" + p.text, p.unit, p.line, p.label)
+    return p
+
+
+def _sentence_lists(ctx: _Ctx) -> None:
+    """A 其中/包括 list that follows a whole sentence: the sentence's amount (and its change) is
+    the total of the items' amounts (and of their changes).
+
+    ``总收入67949万元,…比上年同期增加6517万元,增长10.61%。其中:A完成51653万元,增加6455万元…;
+    B…`` gives 67949 = ΣA… and, when the list is complete, 6517 = Σ changes. A list is complete
+    when its amounts add up to the total or it names all three 三公 items; a partial list of
+    changes with mixed signs says nothing and gives no claim.
+    """
+    text = ctx.seg.text
+    for m in _SENT_INTRO.finditer(text):
+        before = text[:m.start()].rstrip()
+        if not before or before[-1] not in "。,，;；%" and not before.endswith("如下"):
+            continue
+        prev = [t for t in ctx.toks if t.end <= m.start()]
+        if prev and m.start() - prev[-1].end <= 3 and prev[-1].kind == "amt" and prev[-1].role != "change":
+            continue  # "…万元,其中" is read by _lists
+        sent = max(text.rfind("。", 0, len(before) - 1), text.rfind("\n", 0, len(before) - 1)) + 1
+        head_toks = [t for t in ctx.toks if sent <= t.start < m.start()]
+        head = next((t for t in head_toks if t.kind == "amt" and t.role not in ("change", "base")
+                     and not _in_explanation(text, t.start)), None)
+        head_change = next((t for t in head_toks if t.kind == "amt" and t.role == "change"), None)
+        if head is None and head_change is None:
+            continue
+        if _FRAME.match(text[sent:m.start()]) or re.search(r"[；;]", text[sent:m.start()]):
+            continue  # the sentence is itself a list ("…决算中,A…;B…"), not a total
+        region_start = m.end()
+        rest = text[region_start:]
+        first_end = re.search(r"[。\n]", rest)
+        first = rest[: first_end.start()] if first_end else rest
+        if len(first.strip()) > 3 and re.search(r"[；;]", first):
+            pieces = re.split(r"[；;]", first)
+        elif len(first.strip()) > 3 and not _ITEM_NUM.match(rest):
+            pieces = re.split(r"[,，、]", first) if not re.search(r"\d", first[:2]) else [first]
+            pieces = [first] if len([p for p in pieces if re.search(r"\d", p)]) < 2 else pieces
+            if len(pieces) == 1:
+                continue
+        else:
+            starts = [x.end() for x in _ITEM_NUM.finditer(rest)]
+            if len(starts) >= 2:
+                pieces = [rest[a: b] for a, b in zip(starts, starts[1:] + [len(rest)])]
+            else:
+                pieces = []
+                for sentence in re.split(r"[。\n]", rest):
+                    if not sentence.strip():
+                        continue
+                    if _NUMBERING.match(sentence.strip()) or not re.match(r"\s*[\u4e00-\u9fff]", sentence):
+                        break
+                    pieces.append(sentence)
+        # locate pieces in the text
+        items = []
+        pos = region_start
+        for piece in pieces:
+            a = text.find(piece, pos)
+            if a < 0:
+                break
+            pos = a + len(piece)
+            toks = [t for t in ctx.toks if a <= t.start < pos]
+            amts = [t for t in toks if t.kind == "amt" and t.role not in ("change", "base")
+                    and not _in_explanation(text, t.start)]
+            chg = next((t for t in toks if t.kind == "amt" and t.role == "change"
+                        and not _in_explanation(text, t.start)), None)
+            if head is not None and len(amts) > 1:
+                want = [w for w in _KIND_WORDS if w in _label(text, head)]
+                amts = [t for t in amts if any(w in _label(text, t) for w in want)] if want else []
+                amts = amts[:1] if len(amts) == 1 else []
+            items.append((piece, amts[0] if amts else None, chg))
+        _parallel_sums(ctx, head_toks, text, region_start, pieces, pos)
+        if len(items) < 2:
+            continue
+        quote = _quote(ctx, sent, pos)
+        line = ctx.seg.line_at(head.start if head is not None else head_change.start)
+        complete = False
+        if head is not None and all(a is not None for _, a, _c in items):
+            parts = [_printed(ctx, a) for _, a, _c in items]
+            total = _printed(ctx, head)
+            acc_lo = sum(p.interval().lo for p in parts)
+            acc_hi = sum(p.interval().hi for p in parts)
+            complete = acc_lo <= total.interval().hi and acc_hi >= total.interval().lo
+            ctx.claims.append(Claim(Kind.SUM, ctx.section, line, quote, {"total": total, "parts": parts},
+                                    {"open": "其中"}, rule="arithmetic.sum"))
+        if head_change is not None and all(c is not None for _, _a, c in items):
+            names = "".join(p for p, _a, _c in items)
+            complete = complete or (len(items) == 3 and all(w in names for w in _SANGONG))
+            parts = [_signed_change(ctx, c) for _, _a, c in items]
+            signs = {p.text.startswith("-") for p in parts if p.value != 0}
+            if not complete and len(signs) > 1:
+                continue
+            if not complete and signs == {True}:
+                # all decreases: compare magnitudes so that a shortfall stays a shortfall
+                parts = [_printed(ctx, c) for _, _a, c in items]
+                total = _printed(ctx, head_change)
+            else:
+                total = _signed_change(ctx, head_change)
+            words = {} if complete else {"open": "其中"}
+            ctx.claims.append(Claim(Kind.SUM, ctx.section, ctx.seg.line_at(head_change.start), quote,
+                                    {"total": total, "parts": parts}, words, rule="arithmetic.sum",
+                                    note="total change = sum of the items' changes"))
+
+
+_SAVING = re.compile(r"(?:节约|节省)(?:资金|金额|财政资金)?(?:共计|合计|为|了|达)?\s*$")
+_PLANNED = re.compile(r"计划|预算")
+_ACTUAL = re.compile(r"实际|成交|中标|合同")
+_SAVING_RATE = re.compile(r"^\s*[,，]?\s*(?:资金)?(?:节约|节省)率(?:为|达|是)?\s*$")
+
+
+def _savings(ctx: _Ctx) -> None:
+    """"计划金额A万元,实际采购金额B万元,节约资金C万元,节约率D%": C = A − B and D = C / A."""
+    text = ctx.seg.text
+    for i, t in enumerate(ctx.toks):
+        if t.kind != "amt" or not _SAVING.search(text[max(0, t.start - 12): t.start]):
+            continue
+        planned = actual = None
+        for b in reversed(ctx.toks[:i]):
+            if b.kind != "amt":
+                continue
+            if _SAVING.search(text[max(0, b.start - 12): b.start]) or text.count("。", b.end, t.start):
+                break
+            lab = _label(text, b)
+            if actual is None and _ACTUAL.search(lab) and planned is None:
+                actual = b
+            elif planned is None and _PLANNED.search(lab) and not _ACTUAL.search(lab):
+                planned = b
+            if planned is not None and actual is not None:
+                break
+        if planned is None or actual is None:
+            continue
+        t.role = "change"
+        q = _quote(ctx, planned.start, t.end)
+        ctx.claims.append(Claim(Kind.BUDGET_DIFF, ctx.section, ctx.seg.line_at(t.start), q,
+                                {"current": _printed(ctx, actual), "prior": _printed(ctx, planned),
+                                 "change": _printed(ctx, t)}, {"direction": "dec"}, rule="arithmetic.budget_diff"))
+        if i + 1 < len(ctx.toks) and ctx.toks[i + 1].kind == "pct" and not ctx.toks[i + 1].role \
+                and _SAVING_RATE.match(text[t.end: ctx.toks[i + 1].start].replace("万元", "", 0)):
+            p = ctx.toks[i + 1]
+            p.role = "share"
+            ctx.claims.append(Claim(Kind.SHARE, ctx.section, ctx.seg.line_at(p.start), _quote(ctx, t.start, p.end),
+                                    {"part": _printed(ctx, t), "total": _printed(ctx, planned),
+                                     "pct": _printed(ctx, p)}, rule="arithmetic.share"))
+
+
 def _mark_changes(text: str, toks: list[Token]) -> None:
     for t in toks:
         if t.kind == "amt" and _DIR_BEFORE.search(text[max(0, t.start - 12): t.start]):
             t.role = "change"
 
 
-def extract_narrative(segs: list[tuple[Segment, str]]) -> tuple[list[Claim], list[Figure]]:
-    """All narrative claims of the document, plus every amount printed (the figures)."""
+def extract_narrative(segs: list[tuple[Segment, str]], table_figures: list[Figure] | None = None
+                      ) -> tuple[list[Claim], list[Figure]]:
+    """All narrative claims of the document, plus every amount printed (the figures).
+
+    ``table_figures`` (amount cells of flattened tables, ordered by segment) join the figures
+    in reading order, so the text can refer to them.
+    """
     claims: list[Claim] = []
     figures: list[Figure] = []
+    pending = sorted(table_figures or [], key=lambda f: f.order)
+    years: dict[str, int] = {}
     for k, (seg, section) in enumerate(segs):
+        while pending and pending[0].order < (k + 1) * 10_000_000:
+            figures.append(pending.pop(0))
         text = seg.text
         toks = _tokens(text)
         _mark_changes(text, toks)
         base = k * 10_000_000
-        ctx = _Ctx(seg, section, toks, figures, base)
+        ctx = _Ctx(seg, section, toks, figures, base, years=years)
         for t in toks:
             if t.kind == "amt":
+                ys = _YEAR.findall(text[_sentence_start(text, t.start): t.start])
                 figures.append(Figure(_printed(ctx, t), _label(text, t),
                                       text[max(_sentence_start(text, t.start), t.start - 60): t.start],
                                       section, seg.line_at(t.start), base + t.start,
-                                      is_change=t.role == "change"))
+                                      is_change=t.role == "change", year=int(ys[-1]) if ys else 0))
+        _savings(ctx)
         heads = _lists(ctx)
+        _sentence_lists(ctx)
         _changes(ctx)
         _executions(ctx)
         _shares(ctx, heads)

@@ -1,0 +1,410 @@
+"""Flattened tables: rows of a label and numeric cells, and the claims their layout asserts.
+
+Web pages and PDF text print a disclosure table in one of three flattened layouts:
+
+* one cell per line, each ending with `` |`` (a lone ``|`` between rows)::
+
+      项 目 |  预 算 数 |  决 算 数 |  合 计 |  30.8 |  25.7 |  公务接待费 |  14.8 | …
+
+* one row per line, cells separated by `` | ``: ``总额 | 0.00 | 3.36 | 3.36 | 100.00%``;
+* one row per line, whitespace-separated columns after the label:
+  ``(一) 收入总计 58596771.09 117154424.7 58557653.59 99.93%`` (a row whose label is long may
+  put its numbers alone on the next line).
+
+:func:`read_tables` rebuilds rows (label + numeric cells) and the column names printed above
+them. The claims a table makes are read from its layout only, never from whether the numbers
+happen to fit:
+
+* a total row (合计/总计/小计/总额, or a numbered row such as ``(一) 收入总计``) equals the rows
+  below it at the next level (``1.`` ``2.`` under ``(一)``; every unnumbered row under an
+  unnumbered 合计) — per amount column;
+* a row followed by ``其中:`` rows contains them (an open list: only an excess is an error);
+* columns headed by two years and a change (``2016年度 2017年度 增减值 增减%``) state a
+  year-on-year change per row;
+* columns ``预算数 … 执行数 执行率`` state an execution rate per row.
+
+Every amount cell is also returned as a :class:`~.narrative.Figure` (label = row label +
+column name) so that the text can refer to it (``与年初预算相比``, ``占…%``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..claims import Claim, Kind, Printed
+
+__all__ = ["Row", "Table", "read_tables", "table_claims"]
+
+_NUMCELL = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*%?$")
+_DASH = {"-", "—", "－", "/", "——", "--", "–", "-- "}
+_TOTAL = re.compile(r"合\s*计|总\s*计|小\s*计|总\s*额|共\s*计")
+_SUB = re.compile(r"^\s*其\s*中\s*[:：]?\s*")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_CHANGE_HEAD = re.compile(r"增减|变动|增长|比上年|较上年|同比")
+_LEVELS = [
+    (re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]"), 1),
+    (re.compile(r"^[(（][一二三四五六七八九十]{1,3}[)）]"), 2),
+    (re.compile(r"^\d{1,2}\s*[.、．](?!\d)"), 3),
+    (re.compile(r"^[(（]\d{1,2}[)）]"), 4),
+]
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[str]
+    """Numeric cells as printed (``"30.8"``, ``"99.93%"``); dashes read as ``"0"``."""
+    line: int
+    quote: str
+
+    @property
+    def level(self) -> int:
+        for pat, lv in _LEVELS:
+            if pat.match(self.label):
+                return lv
+        return 0
+
+    @property
+    def is_total(self) -> bool:
+        return bool(_TOTAL.search(self.label))
+
+    @property
+    def is_sub(self) -> bool:
+        return bool(_SUB.match(self.label))
+
+    @property
+    def name(self) -> str:
+        s = _SUB.sub("", self.label)
+        for pat, _ in _LEVELS:
+            s = pat.sub("", s)
+        return re.sub(r"\s+", "", s)
+
+
+@dataclass
+class Table:
+    header: list[str]
+    """Column names over the numeric cells (may be empty when not printed or not aligned)."""
+    head_text: str
+    """All header words (for year and change detection)."""
+    unit: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def _kind(cell: str) -> str:
+    c = cell.strip()
+    if not c:
+        return ""
+    if _NUMCELL.match(c):
+        return "num"
+    if c in _DASH:
+        return "dash"
+    return "text"
+
+
+def _num(cell: str) -> str:
+    c = re.sub(r"\s+", "", cell)
+    return "0" if c in _DASH or not c else c
+
+
+def _unit_before(lines: tuple[str, ...] | list[str], i: int) -> str:
+    for j in range(i, max(-1, i - 12), -1):
+        m = _UNIT_LINE.search(lines[j])
+        if m:
+            return m.group(1)
+    return "万元"
+
+
+def _vertical(lines, i: int) -> tuple[Table | None, int]:
+    """One cell per line, each ending with ``|``. Returns the table and the next line index."""
+    cells: list[tuple[str, int]] = []
+    j = i
+    while j < len(lines) and lines[j].strip().endswith("|") and lines[j].count("|") == 1:
+        c = lines[j].strip()[:-1].strip()
+        if c:
+            cells.append((c, j + 1))
+        j += 1
+    if len(cells) < 4:
+        return None, max(j, i + 1)
+    head: list[str] = []
+    rows: list[Row] = []
+    cur: Row | None = None
+    for c, ln in cells:
+        k = _kind(c)
+        if k == "text":
+            if cur is not None and cur.cells:
+                rows.append(cur)
+                cur = None
+            if cur is not None and not rows:  # still in the header
+                head.append(cur.label)
+            cur = Row(c, [], ln, c)
+        elif cur is not None:
+            cur.cells.append(_num(c))
+            cur.quote += f" |\n{c}"
+    if cur is not None and cur.cells:
+        rows.append(cur)
+    for r in rows:
+        r.quote += " |"
+    t = Table([re.sub(r"\s+", "", h) for h in head[1:]], " ".join(head), _unit_before(lines, i), rows)
+    return (t if rows else None), j
+
+
+def _split_pipes(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _inline(lines, i: int) -> tuple[list[Table], int]:
+    """One row per line, cells separated by ``|``; a header line after rows starts a new table."""
+    j = i
+    out: list[Table] = []
+    head: list[str] = []
+    head_text: list[str] = []
+    rows: list[Row] = []
+    unit = _unit_before(lines, i)
+
+    def close() -> None:
+        if rows:
+            out.append(Table(head[1:] if head else [], " ".join(head_text), unit, list(rows)))
+
+    while j < len(lines) and lines[j].count("|") >= 2:
+        cells = _split_pipes(lines[j])
+        kinds = [_kind(c) for c in cells]
+        nonempty = [(c, k) for c, k in zip(cells, kinds) if k]
+        if nonempty and nonempty[0][1] == "text" and any(k == "num" for _, k in nonempty[1:]):
+            vals = []
+            for c, k in nonempty[1:]:
+                if k == "text":
+                    break
+                vals.append(_num(c))
+            if vals:
+                rows.append(Row(nonempty[0][0], vals, j + 1, lines[j].strip()))
+        elif len(nonempty) >= 2 and all(k == "text" for _, k in nonempty):
+            if rows:
+                close()
+                rows.clear(), head_text.clear()
+            head = [re.sub(r"\s+", "", c) for c, _ in nonempty]
+            head_text.append(" ".join(c for c, _ in nonempty))
+        j += 1
+    close()
+    return out, max(j, i + 1)
+
+
+_WS_ROW = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff)）])\s+(?P<nums>[-+]?\d[\d.]*\s*%?(?:\s+[-+]?\d[\d.]*\s*%?)*)\s*$")
+_WS_NUMS = re.compile(r"^[-+]?\d[\d.]*\s*%?(?:\s+[-+]?\d[\d.]*\s*%?)+\s*$")
+
+
+def _ws_cells(s: str) -> list[str]:
+    return re.findall(r"[-+]?\d+(?:\.\d+)?(?:\s*%)?", s)
+
+
+def _last_item(label: str) -> str:
+    """``一、收入支出情况对比 (一) 收入总计`` → ``(一) 收入总计`` (a heading printed on the row's line)."""
+    label = label.strip()
+    parts = re.split(r"\s+(?=[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．])", label)
+    return parts[-1] if len(parts) > 1 else label
+
+
+def _whitespace(lines, i: int) -> tuple[Table | None, int]:
+    """Label followed by whitespace-separated numbers (or the numbers on the next line)."""
+    rows: list[Row] = []
+    j = i
+    while j < len(lines):
+        s = lines[j].strip()
+        m = _WS_ROW.match(s)
+        if m and "|" not in s and len(m.group("label")) <= 40:
+            rows.append(Row(_last_item(m.group("label")), [re.sub(r"\s+", "", c) for c in _ws_cells(m.group("nums"))],
+                            j + 1, s))
+            j += 1
+            continue
+        if (s and len(s) <= 40 and re.search(r"[\u4e00-\u9fff]", s) and not re.search(r"\d", s[-1:])
+                and j + 1 < len(lines) and _WS_NUMS.match(lines[j + 1].strip()) and rows):
+            nxt = lines[j + 1].strip()
+            rows.append(Row(s, [re.sub(r"\s+", "", c) for c in _ws_cells(nxt)], j + 1, s + "\n" + nxt))
+            j += 2
+            continue
+        break
+    # a table needs several rows with at least two numbers each
+    if sum(1 for r in rows if len(r.cells) >= 2) < 2:
+        return None, i + 1
+    head_lines = [lines[k] for k in range(max(0, i - 3), i)]
+    head_text = " ".join(head_lines)
+    return Table([], head_text, _unit_before(lines, i), rows), j
+
+
+def read_tables(lines: tuple[str, ...] | list[str]) -> list[Table]:
+    out: list[Table] = []
+    i = 0
+    while i < len(lines):
+        s = lines[i].strip()
+        t = None
+        if s.endswith("|") and s.count("|") == 1:
+            t, nxt = _vertical(lines, i)
+        elif s.count("|") >= 2:
+            ts, nxt = _inline(lines, i)
+            out.extend(ts)
+        elif _WS_ROW.match(s) and len(_ws_cells(s)) >= 2:
+            t, nxt = _whitespace(lines, i)
+        else:
+            nxt = i + 1
+        if t is not None:
+            out.append(t)
+        i = max(nxt, i + 1)
+    return out
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def _is_pct(c: str) -> bool:
+    return c.endswith("%")
+
+
+def _printed(row: Row, k: int, unit: str, col: str = "") -> Printed:
+    c = row.cells[k]
+    if _is_pct(c):
+        return Printed(c.rstrip("%").strip(), "%", row.line, row.name + col)
+    return Printed(c, unit, row.line, row.name + col)
+
+
+def _amount_columns(rows: list[Row]) -> int:
+    return max((len(r.cells) for r in rows), default=0)
+
+
+def _sum_claims(t: Table, section: str) -> list[Claim]:
+    out: list[Claim] = []
+    rows = t.rows
+    n = len(rows)
+
+    def emit(total: Row, parts: list[Row], open_: bool) -> None:
+        if len(parts) < 1 or (not open_ and len(parts) < 2):
+            return
+        width = len(total.cells)
+        for k in range(width):
+            if _is_pct(total.cells[k]):
+                break  # columns after a rate are weights and scores, not amounts
+            ps = []
+            for p in parts:
+                if len(p.cells) == width:
+                    if _is_pct(p.cells[k]):
+                        return
+                    ps.append(_printed(p, k, t.unit, _col(t, k)))
+                elif all(float(c.rstrip("%")) == 0 for c in p.cells):  # a row printed as a single 0
+                    ps.append(Printed("0", t.unit, p.line, p.name))
+                else:
+                    return
+            words = {"open": "其中"} if open_ else {}
+            out.append(Claim(Kind.SUM, section, total.line, total.quote,
+                             {"total": _printed(total, k, t.unit, _col(t, k)), "parts": ps}, words,
+                             rule="arithmetic.sum", note="table"))
+
+    # rows listed under a 其中 row belong to the row above it, not to the table total
+    groups: dict[int, list[Row]] = {}
+    in_group: set[int] = set()
+    for i, r in enumerate(rows):
+        if i + 1 < n and rows[i + 1].is_sub and not r.is_sub:
+            group = [rows[i + 1]]
+            for q in rows[i + 2:]:
+                if q.is_sub or (not q.level and not q.is_total
+                                and (r.is_total or (r.name[:2] and q.name.startswith(r.name[:2])))):
+                    group.append(q)
+                else:
+                    break
+            groups[i] = group
+            in_group.update(id(q) for q in group)
+
+    for i, r in enumerate(rows):
+        if not r.cells:
+            continue
+        lv = r.level
+        if lv:
+            # numbered row: its children are the following rows one level deeper
+            kids: list[Row] = []
+            child_lv = 0
+            for q in rows[i + 1:]:
+                ql = q.level
+                if id(q) in in_group:
+                    continue
+                if not ql or ql <= lv:
+                    break
+                child_lv = child_lv or ql
+                if ql == child_lv:
+                    kids.append(q)
+            if len(kids) >= 2:
+                emit(r, kids, open_=not r.is_total)
+        elif r.is_total and id(r) not in in_group:
+            kids = []
+            for q in rows[i + 1:]:
+                if q.is_total or q.level:
+                    break
+                if id(q) not in in_group:
+                    kids.append(q)
+            emit(r, kids, open_=False)
+        if i in groups:
+            emit(r, groups[i], open_=True)
+    return out
+
+
+def _col(t: Table, k: int) -> str:
+    return t.header[k] if k < len(t.header) else ""
+
+
+def _yoy_claims(t: Table, section: str) -> list[Claim]:
+    """Columns headed by two years (or 上年/本年) and a change: prior, current, change, rate."""
+    years = [int(y) for y in _YEAR.findall(t.head_text)]
+    order = None
+    if len(set(years)) >= 2 and _CHANGE_HEAD.search(t.head_text):
+        a, b = years[0], next(y for y in years if y != years[0])
+        order = "prior_first" if a < b else "current_first"
+    else:
+        m1, m2 = re.search(r"上年", t.head_text), re.search(r"本年", t.head_text)
+        if m1 and m2 and _CHANGE_HEAD.search(t.head_text):
+            order = "prior_first" if m1.start() < m2.start() else "current_first"
+    if order is None:
+        return []
+    out = []
+    for r in t.rows:
+        c = r.cells
+        if len(c) != 4 or any(_is_pct(x) for x in c[:3]) or not _is_pct(c[3]):
+            continue
+        pi, ci = (0, 1) if order == "prior_first" else (1, 0)
+        ch, pct = c[2], c[3].rstrip("%").strip()
+        neg = ch.startswith("-") or pct.startswith("-")
+        direction = "dec" if neg else "inc"
+        if float(ch) == 0:
+            direction = "flat" if float(pct) == 0 else direction
+        nums = {"current": _printed(r, ci, t.unit), "prior": _printed(r, pi, t.unit),
+                "change": Printed(ch.lstrip("+-"), t.unit, r.line, r.name),
+                "pct": Printed(pct.lstrip("+-"), "%", r.line, r.name)}
+        words = {"direction": direction}
+        if ch.startswith("-") != pct.startswith("-") and float(ch) != 0 and float(pct) != 0:
+            words["pct_direction"] = "dec" if pct.startswith("-") else "inc"
+        out.append(Claim(Kind.YOY, section, r.line, r.quote, nums, words, rule="arithmetic.yoy", note="table"))
+    return out
+
+
+_EXEC_RATE = re.compile(r"执行率|完成率")
+_EXEC_ACTUAL = re.compile(r"执行数|决算数|完成数|实际支出")
+_EXEC_BUDGET = re.compile(r"预算")
+
+
+def _exec_claims(t: Table, section: str) -> list[Claim]:
+    """``… 预算数 | 执行数 | 执行率``: the rate column against the two before it."""
+    h = t.header
+    hr = next((k for k, x in enumerate(h) if _EXEC_RATE.search(x)), None)
+    if hr is None or hr < 2 or not _EXEC_ACTUAL.search(h[hr - 1]) or not _EXEC_BUDGET.search(h[hr - 2]):
+        return []
+    out = []
+    for r in t.rows:
+        pr = next((k for k, x in enumerate(r.cells) if _is_pct(x)), None)
+        if pr is None or pr < 2:
+            continue
+        nums = {"actual": _printed(r, pr - 1, t.unit), "budget": _printed(r, pr - 2, t.unit),
+                "pct": _printed(r, pr, t.unit)}
+        out.append(Claim(Kind.EXECUTION, section, r.line, r.quote, nums, rule="arithmetic.execution",
+                         note="table"))
+    return out
+
+
+def table_claims(t: Table, section: str) -> list[Claim]:
+    return _sum_claims(t, section) + _yoy_claims(t, section) + _exec_claims(t, section)

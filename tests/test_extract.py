@@ -1,0 +1,250 @@
+"""Reading rules of Chinese fiscal text: each pattern should give a claim, a near-identical text should not.
+
+Every test reads a minimal inline text through the real pipeline (ingest → extract → check)
+and looks for a claim by its printed numbers, the way the corpus scorer does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from juesuan.checks import check_claims
+from juesuan.extract import extract
+from juesuan.ingest import read_document
+
+
+def _claims(tmp_path: Path, text: str) -> list[dict]:
+    f = tmp_path / "d.txt"
+    f.write_text(text, encoding="utf-8")
+    return [c.to_dict() for c in check_claims(extract(read_document(f)).claims)]
+
+
+def _nums(c: dict) -> list[float]:
+    out: list[float] = []
+    for v in c["reported"].values():
+        if isinstance(v, list):
+            out += [abs(x) for x in v]
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(abs(v))
+    return out
+
+
+def _find(claims: list[dict], *numbers: float) -> list[dict]:
+    def covers(c: dict) -> bool:
+        pool = _nums(c)
+        for n in numbers:
+            hit = next((i for i, m in enumerate(pool) if abs(m - n) < 1e-9), None)
+            if hit is None:
+                return False
+            pool.pop(hit)
+        return True
+    return [c for c in claims if covers(c)]
+
+
+def _verdicts(claims: list[dict], *numbers: float) -> set[str]:
+    return {c["verdict"] for c in _find(claims, *numbers)}
+
+
+# ------------------------------------------------------------------ flattened tables
+
+VERTICAL = """单位:万元
+项 目 |
+预 算 数 |
+决 算 数 |
+|
+合 计 |
+30.8 |
+25.7 |
+|
+因公出国(境)费 |
+0 |
+0 |
+|
+公务接待费 |
+14.8 |
+16.3 |
+|
+公务用车购置及运行维护费 |
+16 |
+9.4 |
+|
+其中:公务用车运行维护费 |
+16 |
+9.4 |
+|
+公务用车购置费 |
+0 |
+0 |
+"""
+
+
+def test_should_extract_vertical_table_total(tmp_path: Path) -> None:
+    c = _claims(tmp_path, VERTICAL)
+    assert _verdicts(c, 30.8, 14.8, 16) == {"consistent"}
+    assert _verdicts(c, 25.7, 16.3, 9.4) == {"consistent"}
+
+
+def test_should_flag_vertical_table_total_that_does_not_add_up(tmp_path: Path) -> None:
+    c = _claims(tmp_path, VERTICAL.replace("25.7 |", "27.7 |"))
+    assert _verdicts(c, 27.7, 16.3, 9.4) == {"inconsistent"}
+
+
+def test_should_not_count_qizhong_rows_in_the_table_total(tmp_path: Path) -> None:
+    # the 其中 rows are parts of 公务用车购置及运行维护费, not of 合计: 14.8+16+16 would exceed 30.8
+    c = _claims(tmp_path, VERTICAL)
+    assert not any(v == "inconsistent" for v in _verdicts(c, 30.8))
+
+
+def test_should_not_flag_a_partial_qizhong_group(tmp_path: Path) -> None:
+    text = VERTICAL.replace("公务用车购置费 |\n0 |\n0 |", "公务用车购置费 |\n— |\n— |").replace(
+        "其中:公务用车运行维护费 |\n16 |\n9.4 |", "其中:公务用车运行维护费 |\n12 |\n5.4 |")
+    c = _claims(tmp_path, text)
+    assert "inconsistent" not in _verdicts(c, 16, 12)
+
+
+WHITESPACE = """单位:元
+项目 2016年度 2017年度 2017比2016增减
+增减值 增减%
+(一) 收入总计 100.00 150.00 50.00 50.00%
+1. 财政补助收入 60.00 70.00 10.00 16.67%
+2. 其他收入 40.00 80.00 40.00 100.00%
+"""
+
+
+def test_should_extract_whitespace_table_yoy_and_sum(tmp_path: Path) -> None:
+    c = _claims(tmp_path, WHITESPACE)
+    assert _verdicts(c, 70, 60, 10, 16.67) == {"consistent"}
+    assert "consistent" in _verdicts(c, 150, 70, 80)
+
+
+def test_should_flag_whitespace_table_wrong_rate(tmp_path: Path) -> None:
+    c = _claims(tmp_path, WHITESPACE.replace("16.67%", "14.29%"))
+    assert _verdicts(c, 70, 60, 10, 14.29) == {"inconsistent"}
+
+
+def test_should_not_read_table_years_without_a_change_header(tmp_path: Path) -> None:
+    text = WHITESPACE.replace("2017比2016增减\n增减值 增减%", "说明")
+    assert not [x for x in _claims(tmp_path, text) if x["kind"] == "yoy"]
+
+
+INLINE_EXEC = """预算执行情况(10分) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 |
+总额 | 0.00 | 3.36 | 3.36 | 100.00% | 10 | 10 |
+"""
+
+
+def test_should_extract_inline_table_execution(tmp_path: Path) -> None:
+    assert _verdicts(_claims(tmp_path, INLINE_EXEC), 3.36, 3.36, 100) == {"consistent"}
+
+
+def test_should_not_read_execution_without_rate_header(tmp_path: Path) -> None:
+    text = INLINE_EXEC.replace("预算执行率", "备注")
+    assert not [x for x in _claims(tmp_path, text) if x["kind"] == "execution"]
+
+
+# ------------------------------------------------------------------ narrative references
+
+def test_should_take_budget_of_the_item_from_the_table(tmp_path: Path) -> None:
+    text = VERTICAL + "\n2.公务接待费支出16.3万元, 与2020年度预算相比,增加1.5万元,增长10.14%。\n"
+    assert _verdicts(_claims(tmp_path, text), 16.3, 14.8, 1.5, 10.14) == {"consistent"}
+
+
+def test_should_not_take_a_budget_of_another_item(tmp_path: Path) -> None:
+    text = VERTICAL + "\n2.会议费支出16.3万元, 与2020年度预算相比,增加1.5万元。\n"
+    assert not _find(_claims(tmp_path, text), 16.3, 14.8, 1.5)
+
+
+FRAME = ("单位2021年度“三公”经费支出预算为246万元,支出决算为167.37万元。\n"
+         "单位2021年度“三公”经费支出决算中,因公出国(境)费支出决算0万元,占0%;"
+         "公务接待费支出决算2.14万元,占1.3%;公务用车购置及运行维护费支出决算165.23万元,占98.7%。\n")
+
+
+def test_should_read_share_whole_from_the_frame(tmp_path: Path) -> None:
+    c = _claims(tmp_path, FRAME)
+    assert _verdicts(c, 2.14, 167.37, 1.3) == {"consistent"}
+
+
+def test_should_flag_share_against_the_frame_total(tmp_path: Path) -> None:
+    c = _claims(tmp_path, FRAME.replace("占1.3%", "占0.87%"))
+    assert _verdicts(c, 2.14, 167.37, 0.87) == {"inconsistent"}
+
+
+PARALLEL = ("2022年度“三公”经费预算总计21.8万元,其中:因公出国(境)经费0万元,公务接待11.8万元。\n"
+            "2021年度“三公”经费合计支出20.12万元,其中:因公出国(境)经费0万元,公务接待12.39万元。\n"
+            "2022年度“三公”经费预算较2021年度增加1.68万元,其中公务接待较上年同期减少0.58万元,减少4.68%。\n")
+
+
+def test_should_pair_parallel_year_figures(tmp_path: Path) -> None:
+    c = _claims(tmp_path, PARALLEL)
+    assert _verdicts(c, 21.8, 20.12, 1.68) == {"consistent"}
+    assert _verdicts(c, 11.8, 12.39, 0.58, 4.68) == {"consistent"}
+
+
+def test_should_not_pair_without_a_prior_year_list(tmp_path: Path) -> None:
+    text = PARALLEL.replace("2021年度“三公”经费合计支出20.12万元,其中:因公出国(境)经费0万元,公务接待12.39万元。\n", "")
+    assert not _find(_claims(tmp_path, text), 11.8, 12.39)
+
+
+# ------------------------------------------------------------------ sums after a sentence
+
+CHANGES = ("“三公”经费支出决算数比2016年度减少0.28万元,降低3.09%,其中:因公出国(境)费支出决算减少0万元,降低0%;"
+           "公务用车购置及运行维护费支出决算减少0.29万元,降低3.31%;公务接待费支出决算增加0.01万元,增长3.45%。\n")
+
+
+def test_should_sum_item_changes_of_a_complete_list(tmp_path: Path) -> None:
+    assert _verdicts(_claims(tmp_path, CHANGES), 0.28, 0.29, 0.01) == {"consistent"}
+
+
+def test_should_not_sum_changes_of_a_partial_mixed_list(tmp_path: Path) -> None:
+    text = CHANGES.replace("因公出国(境)费支出决算减少0万元,降低0%;", "")
+    assert not [x for x in _find(_claims(tmp_path, text), 0.28, 0.29, 0.01) if x["kind"] == "sum"]
+
+
+SENTENCE_LIST = ("累计完成总收入67949万元,比上年同期增加6517万元,增长10.61%。其中:地方收入完成51653万元,"
+                 "增加6455万元,增长14.28%;上划中央收入完成12133万元,减少282万元,下降2.27%;"
+                 "上划省级收入完成4163万元,增加344万元,增长9.01%。\n")
+
+
+def test_should_read_qizhong_after_a_sentence(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SENTENCE_LIST)
+    assert "consistent" in _verdicts(c, 67949, 51653, 12133, 4163)
+    assert "consistent" in _verdicts(c, 6517, 6455, 282, 344)
+
+
+def test_should_not_flag_a_partial_qizhong_after_a_sentence(tmp_path: Path) -> None:
+    text = SENTENCE_LIST.replace(";上划省级收入完成4163万元,增加344万元,增长9.01%", "")
+    c = _claims(tmp_path, text)
+    assert "inconsistent" not in _verdicts(c, 67949, 51653, 12133)
+    assert not _find(c, 6517, 6455, 282)  # a partial list of mixed-sign changes says nothing
+
+
+SAVING = "本年度采购计划金额共计100.00万元,实际采购金额共计80.00万元,共节约资金20.00万元,节约率为20%。\n"
+
+
+def test_should_read_savings(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SAVING)
+    assert _verdicts(c, 100, 80, 20) >= {"consistent"}
+    assert "consistent" in _verdicts(c, 20, 100, 20)
+
+
+def test_should_flag_a_wrong_saving_rate(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SAVING.replace("节约率为20%", "节约率为25%"))
+    assert "inconsistent" in _verdicts(c, 20, 100, 25)
+
+
+def test_should_not_read_savings_without_planned_amount(tmp_path: Path) -> None:
+    assert not _find(_claims(tmp_path, "实际采购金额共计80.00万元,共节约资金20.00万元。\n"), 80, 20)
+
+
+@pytest.mark.parametrize("text,numbers", [
+    ("项目支出预算较上年增 5.00万元,增幅 25.00%,预算数为25.00万元。\n", (5, 25)),
+    ("三公经费合计为1000.86万,其中:公务接待费43.77万元、培训费957.09万元。\n", (1000.86, 43.77, 957.09)),
+])
+def test_should_read_wording_variants(tmp_path: Path, text: str, numbers: tuple[float, ...]) -> None:
+    assert _find(_claims(tmp_path, text), *numbers)
+
+
+def test_should_not_read_bare_zeng_as_a_change(tmp_path: Path) -> None:
+    # "增" alone is a change word only right after a comparison (较上年增…)
+    assert not [x for x in _claims(tmp_path, "本年新增 5.00万元用于设备购置。\n") if x["kind"] == "yoy"]
