@@ -17,6 +17,7 @@ from . import __version__
 from .checks import check_claims
 from .claims import Claim, Verdict
 from .extract import Extraction, extract
+from .figures import load_figures_claims
 from .findings import (Finding, build_findings, findings_document, reconciliation_frame,
                        write_findings)
 from .ingest import Document, read_document
@@ -98,10 +99,10 @@ def _figures(ex: Extraction) -> Figures:
     return Figures(ex.composition("收入"), ex.composition("支出"), ex.figures_frame())
 
 
-def _run(doc: Document, department: dict[str, object]) -> AuditResult:
+def _run(doc: Document, department: dict[str, object], ex: Extraction | None = None) -> AuditResult:
     from . import suites  # great_expectations is imported only when validation runs
 
-    ex = extract(doc)
+    ex = ex if ex is not None else extract(doc)
     claims = check_claims(ex.claims)
     outcomes = suites.validate(reconciliation_frame(claims))
     findings = build_findings(claims, outcomes)
@@ -111,7 +112,12 @@ def _run(doc: Document, department: dict[str, object]) -> AuditResult:
 def audit_document(params: AuditParams) -> AuditResult:
     """Audit the department described by validated params."""
     doc = read_document(params.source)
-    return _run(doc, {"id": params.department_id, "name": params.department_name, "year": params.year})
+    department = {"id": params.department_id, "name": params.department_name, "year": params.year}
+    if params.figures is not None:
+        # the auditor corrected what was read: judge their figures, keep the source for provenance
+        _source, claims = load_figures_claims(params.figures)
+        return _run(doc, department, Extraction(claims, []))
+    return _run(doc, department)
 
 
 def audit_file(path: str | Path) -> AuditResult:

@@ -96,21 +96,27 @@ def check(file: str, as_json: bool, exit_zero: bool) -> int:
 @main.command("extract")
 @click.argument("file")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the figures document here.")
+@click.option("--coverage", is_flag=True, help="List every number in the text that no claim or figure used.")
 @_endpoint
-def extract_cmd(file: str, output: str | None) -> int:
+def extract_cmd(file: str, output: str | None, coverage: bool) -> int:
     """Write the figures document of FILE (figures and claims, no verdicts)."""
     from .extract import extract
     from .ingest import read_document
 
     doc = read_document(_existing(file))
     ex = extract(doc)
-    payload = {
-        "schema": "juesuan/figures/1",
-        "source": {"path": Path(file).name, "sha256": doc.sha256},
-        "figures": ex.figures_frame().to_dict(orient="records"),
-        "claims": [{k: v for k, v in c.to_dict().items() if k not in ("verdict", "gap", "recomputed")}
-                   for c in ex.claims],
-    }
+    if coverage:
+        from .coverage import unread_numbers, used_numbers
+
+        left = unread_numbers(doc.lines, used_numbers([ex.claims, ex.template, getattr(ex, "performance", None)]),
+                              ex.line_sections())
+        for row in left.itertuples():
+            click.echo(f"{row.line:>5}  {row.number:<12} {row.section[:16]:<16}  …{row.context}…")
+        click.echo(f"{len(left)} numbers not read", err=True)
+        return 0
+    from .figures import figures_document
+
+    payload = figures_document({"path": Path(file).name, "sha256": doc.sha256}, ex.claims, ex.tables())
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     if output:
         from .findings import atomic_write_text

@@ -30,6 +30,8 @@ class AuditParams(BaseModel):
     year: int = Field(ge=1990, le=2100)
     source: Path
     prior_source: Path | None = None
+    figures: Path | None = None
+    """An auditor-corrected figures.json (``juesuan extract -o``) to audit instead of reading ``source``."""
     materiality: Materiality = Materiality()
     params_path: Path | None = Field(None, exclude=True)
 
@@ -68,7 +70,7 @@ def load_params(path: str | Path) -> AuditParams:
         raise InputError("a params file must be a YAML mapping of keys to values", path=str(p),
                          hint="see params/songshan-gov-office.yaml")
     base = p.resolve().parent
-    for key in ("source", "prior_source"):
+    for key in ("source", "prior_source", "figures"):
         if isinstance(data.get(key), str):
             data[key] = (base / data[key]).resolve()
     try:
@@ -80,7 +82,7 @@ def load_params(path: str | Path) -> AuditParams:
         raise InputError(f"{field}: {err['msg']}", path=str(p), line=_line_of(text, top),
                          hint="fix that key; allowed keys are " + ", ".join(
                              k for k in AuditParams.model_fields if k != "params_path")) from None
-    for key in ("source", "prior_source"):
+    for key in ("source", "prior_source", "figures"):
         src = getattr(params, key)
         if src is not None and not src.is_file():
             raise InputError(f"{key} file not found: {src.name}", path=str(p), line=_line_of(text, key),

@@ -31,6 +31,29 @@ class Extraction:
     figures: list[Figure]
     template: TemplateFigures = field(default_factory=TemplateFigures)
     """Typed figures of the template sections (政府采购, vehicles, “三公”, 类/项, 基本支出)."""
+    sections: dict[int, str] = field(default_factory=dict)
+    """Source line → the section heading it sits under."""
+
+    def line_sections(self) -> dict[int, str]:
+        return self.sections
+
+    def functional_frame(self) -> pd.DataFrame:
+        """One row per functional 项: class, name, budget_wan, actual_wan, line (as printed in 五)."""
+        rows = [{"class": r["class"], "name": r["name"], "budget_wan": float(r["budget"].interval().mid),
+                 "actual_wan": float(r["actual"].interval().mid), "line": r["actual"].line}
+                for r in self.template.functional]
+        return pd.DataFrame(rows, columns=["class", "name", "budget_wan", "actual_wan", "line"])
+
+    def tables(self) -> dict[str, list[dict[str, object]]]:
+        """The typed tables as JSON-ready records (figures.json ``tables``)."""
+        out = {"amounts": self.figures_frame().to_dict(orient="records"),
+               "functional": self.functional_frame().to_dict(orient="records")}
+        perf = getattr(self, "performance", None)
+        for name in ("projects", "indicators"):
+            frame = getattr(perf, f"{name}_frame", None)
+            if callable(frame):
+                out[name] = frame().to_dict(orient="records")
+        return out
 
     def figures_frame(self) -> pd.DataFrame:
         """Every amount printed, one row each: label, value as printed, unit, 万元, line, section."""
@@ -108,7 +131,8 @@ def extract(doc: "Document") -> Extraction:
     t_claims, t_figures = _table_figures(doc, segs)
     claims, figures = extract_narrative(segs, t_figures)
     tpl_claims, tpl = extract_template(segs)
-    return Extraction(_without_subsumed(t_claims + claims, tpl_claims) + tpl_claims, figures, tpl)
+    sections = {ln: sec for seg, sec in segs for ln in seg.lines}
+    return Extraction(_without_subsumed(t_claims + claims, tpl_claims) + tpl_claims, figures, tpl, sections)
 
 
 def _numbers(c: Claim) -> set[tuple[int, str, str]]:

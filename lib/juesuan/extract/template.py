@@ -283,6 +283,47 @@ def _explained_variance(d: _Doc) -> None:
                               rule="variance.unexplained"))
 
 
+# --------------------------------------------------------------------------- lists under numbered headings
+
+_HEAD_LIST = re.compile(rf"{_AMT}\s*[,，。]?\s*其中\s*[:：]?\s*$")
+_ITEM_HEADING = re.compile(rf"^[(（]([一二三四五六七八九十]{{1,3}})[)）]\s*([\u4e00-\u9fff()（）]{{2,30}}?)(?:支出)?(?:决算)?(?:为)?\s*{_AMT}")
+
+
+def _heading_lists(d: _Doc) -> None:
+    """'项目支出决算90.15万元，其中：' followed by (一)…(二)… items, each a segment of its own."""
+    for k, (seg, section) in enumerate(d.segs):
+        m = _HEAD_LIST.search(seg.text)
+        if not m:
+            continue
+        parts: list[Printed] = []
+        for nxt, _sec in d.segs[k + 1:]:
+            im = _ITEM_HEADING.match(nxt.text)
+            if not im:
+                break
+            parts.append(Printed(im.group(3), im.group(4), nxt.line_at(im.start(3)), im.group(2)))
+        if len(parts) >= 2:
+            total = Printed(m.group(1), m.group(2), seg.line_at(m.start(1)),
+                            seg.text[max(0, m.start() - 20): m.start()].split("\n")[-1])
+            d.claims.append(Claim(Kind.SUM, section, total.line, _quote(seg, m.start() - 30, m.end()),
+                                  {"total": total, "parts": parts}, {"list": "numbered headings"},
+                                  rule="arithmetic.sum"))
+
+
+def _performance_coverage(d: _Doc, tf: TemplateFigures) -> None:
+    """'共涉及资金90.15万元，占一般公共预算项目支出总额的100%' vs the 项目支出 the text reports (X10)."""
+    project = _first(d, rf"项目支出(?:决算)?(?:合计)?(?:为)?\s*{_AMT}")
+    if project is None:
+        return
+    pseg, _psec, pm = project
+    whole = _p(pseg, pm, 1, label="项目支出")
+    for seg, section, m in d.find(rf"(?:共)?涉及(?:资金|金额)\s*{_AMT}[,，]\s*占([^,，。;；%\d]{{0,30}}?项目支出总额)的?\s*{_N}\s*%"):
+        if "政府性基金" in m.group(3):
+            continue
+        d.claims.append(Claim(Kind.SHARE, section, seg.line_at(m.start()), _quote(seg, m.start(), m.end()),
+                              {"part": _p(seg, m, 1), "total": whole, "pct": _p(seg, m, 4, "%")},
+                              rule="cross_reference.performance_coverage"))
+
+
 def extract_template(segs: list[tuple[Segment, str]]) -> tuple[list[Claim], TemplateFigures]:
     """Claims about the template's identities, and the typed figures they rest on."""
     d = _Doc(segs)
@@ -294,4 +335,6 @@ def extract_template(segs: list[tuple[Segment, str]]) -> tuple[list[Claim], Temp
     _basic(d, tf)
     _cross_references(d, tf)
     _explained_variance(d)
+    _heading_lists(d)
+    _performance_coverage(d, tf)
     return d.claims, tf
