@@ -117,7 +117,26 @@ def test_rate_on_a_zero_base_is_uncheckable() -> None:
                               rising=True) is None
 
 
-def test_opposite_directions_are_inconsistent() -> None:
-    c = _claim(Kind.YOY, current=Printed("100", "万元"), change=Printed("10", "万元"), pct=Printed("11.11", "%"),
-               direction="inc", pct_direction="dec")
-    assert c.verdict == Verdict.INCONSISTENT
+def test_opposite_directions_are_a_wording_finding_not_an_arithmetic_one() -> None:
+    from juesuan.extract.wording import wording_claims
+
+    yoy = _claim(Kind.YOY, current=Printed("100", "万元"), change=Printed("10", "万元"), pct=Printed("11.11", "%"),
+                 direction="inc", pct_direction="dec")
+    assert yoy.verdict == Verdict.CONSISTENT  # 10 up from 90 is 11.11%: the numbers agree
+    [word] = [check_claim(c) for c in wording_claims([yoy]) if c.rule == "wording.opposite_directions"]
+    assert word.verdict == Verdict.INCONSISTENT
+    same = _claim(Kind.YOY, current=Printed("100", "万元"), change=Printed("10", "万元"), pct=Printed("11.11", "%"),
+                  direction="inc", pct_direction="inc")
+    assert all(check_claim(c).verdict == Verdict.CONSISTENT for c in wording_claims([same]))
+
+
+def test_change_word_against_the_two_amounts() -> None:
+    from juesuan.extract.wording import wording_claims
+
+    says_up = _claim(Kind.YOY, current=Printed("90.00", "万元"), prior=Printed("100.00", "万元"),
+                     change=Printed("10.00", "万元"), direction="inc")
+    [word] = [check_claim(c) for c in wording_claims([says_up])]
+    assert word.verdict == Verdict.INCONSISTENT
+    says_down = _claim(Kind.YOY, current=Printed("90.00", "万元"), prior=Printed("100.00", "万元"),
+                       change=Printed("10.00", "万元"), direction="dec")
+    assert [check_claim(c).verdict for c in wording_claims([says_down])] == [Verdict.CONSISTENT]

@@ -59,10 +59,6 @@ def _pct(p: Printed | None) -> Interval | None:
     return p.interval() if p is not None else None
 
 
-def _signed(iv: Interval, direction: str) -> Interval:
-    return -iv if direction == "dec" else iv
-
-
 def _check_sum(claim: Claim, r: _Relations) -> None:
     total = _one(claim, "total")
     parts = claim.numbers.get("parts")
@@ -82,6 +78,14 @@ def _check_sum(claim: Claim, r: _Relations) -> None:
 
 
 def _check_share(claim: Claim, r: _Relations) -> None:
+    average, count = _one(claim, "average"), _one(claim, "count")
+    if average is not None and count is not None:
+        # "平均每辆车运行维护费C" = amount / count
+        total = _one(claim, "total")
+        rec = ratio_pct(total.interval(), count.interval()) if total is not None else None
+        if rec is not None:
+            r.compare("average", average.interval(), rec.scale(Fraction(1, 100)), "万元", count.interval().mid)
+        return
     part, whole, pct = _one(claim, "part"), _one(claim, "total"), _one(claim, "pct")
     if part is None or whole is None or pct is None:
         return
@@ -92,77 +96,111 @@ def _check_share(claim: Claim, r: _Relations) -> None:
     r.compare("pct", pct.interval(), rec, "%", whole.interval().mid / 100)
 
 
+def _magnitude(iv: Interval) -> Interval:
+    """``|x|`` over an interval."""
+    if iv.lo >= 0:
+        return iv
+    if iv.hi <= 0:
+        return -iv
+    return Interval(Fraction(0), max(-iv.lo, iv.hi))
+
+
 def _check_change(claim: Claim, r: _Relations) -> None:
-    """yoy and budget_diff: current vs prior (or budget), change amount and rate."""
+    """yoy and budget_diff: the change amount and rate against the two values they compare.
+
+    Magnitudes only: whether 增加/减少 matches the sign is a wording question, judged by the
+    ``wording.*`` claims derived from this one, so one slip is not reported twice.
+    """
     cur, prior, change, pct = (_one(claim, k) for k in ("current", "prior", "change", "pct"))
     direction = claim.words.get("direction", "")
+    if direction == "flat":
+        change = change or Printed("0", "万元")
+        pct = pct or Printed("0", "%")
     budget_parts = claim.numbers.get("budget_parts")
-    if prior is None and isinstance(budget_parts, list) and budget_parts and cur is not None and change is not None:
+    if prior is None and isinstance(budget_parts, list) and budget_parts and cur is not None:
         # 类 budget = Σ 项 budgets (the text prints the 项 lines, not the 类 budget)
         base = exact(0)
         for b in budget_parts:
             base = base + b.interval()
-        delta = cur.interval() - base
-        rep = _signed(change.interval(), direction) if direction else change.interval()
-        r.compare("change", rep, delta, "万元")
+        if change is not None:
+            r.compare("change", change.interval(), _magnitude(cur.interval() - base), "万元")
         return
-    direction = claim.words.get("direction", "")
-    pct_direction = claim.words.get("pct_direction", direction)
-    if direction and pct_direction and {direction, pct_direction} == {"inc", "dec"}:
-        r.compare("direction", exact(1), exact(0), "wording")
-        r.note("the amount and the rate are described in opposite directions")
-    if direction == "flat":
-        if change is None:
-            change = Printed("0", "万元")
-        if pct is None:
-            pct = Printed("0", "%")
     if cur is not None and prior is not None:
         delta = cur.interval() - prior.interval()
-        if direction in ("inc", "dec") and not delta.contains_zero():
-            says_up = direction == "inc"
-            if (delta.lo > 0) != says_up:
-                r.compare("direction", exact(1), exact(0), "wording", abs(delta.mid))
-                r.note("the direction word contradicts the two amounts")
         if change is not None:
-            rep = _signed(change.interval(), direction) if direction else change.interval()
-            rec = delta if direction else Interval(abs(delta.lo), abs(delta.hi)) if delta.lo >= 0 else \
-                Interval(Fraction(0) if delta.contains_zero() else min(abs(delta.lo), abs(delta.hi)),
-                         max(abs(delta.lo), abs(delta.hi)))
-            r.compare("change", rep, rec, "万元")
+            r.compare("change", change.interval(), _magnitude(delta), "万元")
         if pct is not None:
             p = prior.interval()
             if p.lo <= 0:
                 r.note("rate of change on a zero base (R7)")
-            else:
-                corners = [(c - q) / q * 100 for c in (cur.interval().lo, cur.interval().hi)
-                           for q in (p.lo, p.hi)]
-                rec = Interval(min(corners), max(corners))
-                rep = _signed(pct.interval(), pct_direction) if pct_direction else pct.interval()
-                if not pct_direction:
-                    rec = Interval(Fraction(0) if rec.contains_zero() else min(abs(rec.lo), abs(rec.hi)),
-                                   max(abs(rec.lo), abs(rec.hi)))
-                r.compare("pct", rep, rec, "%", p.mid / 100)
+                return
+            c = cur.interval()
+            # (current − prior) / prior rises with current and falls with prior: corners are exact
+            corners = [(x - q) / q * 100 for x in (c.lo, c.hi) for q in (p.lo, p.hi)]
+            r.compare("pct", pct.interval(), _magnitude(Interval(min(corners), max(corners))), "%", p.mid / 100)
         return
-    if change is not None and pct is not None:
-        base_known = cur is not None or prior is not None
-        if not base_known:
+    if change is None or pct is None or (cur is None and prior is None):
+        return
+    ch = change.interval()
+    if ch.lo == ch.hi == 0:
+        r.note("no change: a rate on it says nothing (R7)")
+        if pct.interval().contains_zero():
             return
-        if Interval(change.interval().lo, change.interval().hi).hi == 0 and change.interval().lo == 0:
-            r.note("no change: a rate on it says nothing (R7)")
-            if pct.interval().contains_zero():
-                return
-        if cur is not None:
-            if direction not in ("inc", "dec"):
-                return
-            rec = rate_of_change_pct(cur.interval(), change.interval(), rising=direction == "inc")
-            base_mid = cur.interval().mid
-        else:
-            rec = ratio_pct(change.interval(), prior.interval())  # type: ignore[union-attr]
-            base_mid = prior.interval().mid  # type: ignore[union-attr]
-        if rec is None:
-            r.note("rate of change on a zero base (R7)")
+    if cur is not None:
+        if direction not in ("inc", "dec"):
+            return  # without the direction the base (current ∓ change) is unknown
+        rec = rate_of_change_pct(cur.interval(), ch, rising=direction == "inc")
+        base_mid = cur.interval().mid
+    else:
+        rec = ratio_pct(ch, prior.interval())  # type: ignore[union-attr]
+        base_mid = prior.interval().mid  # type: ignore[union-attr]
+    if rec is None:
+        r.note("rate of change on a zero base (R7)")
+        return
+    r.compare("pct", pct.interval(), rec, "%", base_mid / 100)
+
+
+def _check_direction(claim: Claim, r: _Relations) -> None:
+    """Direction words against the numbers they describe (``wording.*`` rules).
+
+    ``says`` is ``greater``/``less`` (决算数大于/小于预算数, judged against an execution rate or
+    actual vs budget) or ``inc``/``dec`` (增加/减少, judged against current vs prior, or
+    against the rate's own word ``pct_says``).
+    """
+    says = claim.words.get("says", "")
+    pct_says = claim.words.get("pct_says", "")
+    if pct_says and says in ("inc", "dec"):
+        holds = pct_says == says
+        r.compare("direction", exact(1), exact(1 if holds else 0), "wording")
+        if not holds:
+            claim.explanation = (f"the amount is said to {'rise' if says == 'inc' else 'fall'} "
+                                 f"but its rate to {'rise' if pct_says == 'inc' else 'fall'}")
+        return
+    pct, actual, budget = _one(claim, "pct"), _one(claim, "actual"), _one(claim, "budget")
+    cur, prior = _one(claim, "current"), _one(claim, "prior")
+    if says in ("inc", "dec") and cur is not None and prior is not None:
+        delta = cur.interval() - prior.interval()
+        if delta.contains_zero():
             return
-        r.compare("pct", pct.interval(), rec, "%", base_mid / 100)
+        holds = (delta.lo > 0) == (says == "inc")
+        r.compare("direction", exact(1), exact(1 if holds else 0), "wording", abs(delta.mid))
+        if not holds:
+            claim.explanation = (f"the text says {'增加' if says == 'inc' else '减少'}, but {cur.text} vs "
+                                 f"{prior.text}{prior.unit} is a {'fall' if delta.lo < 0 else 'rise'}")
+        return
+    if pct is not None:
+        delta = pct.interval() - exact(100)
+    elif actual is not None and budget is not None:
+        delta = actual.interval() - budget.interval()
+    else:
+        return
+    if says in ("greater", "less"):
+        holds = (delta.hi > 0) if says == "greater" else (delta.lo < 0)
+        r.compare("direction", exact(1), exact(1 if holds else 0), "wording")
+        if not holds:
+            r.note("the wording contradicts the numbers")
+            claim.explanation = (f"the text says the actual is {'above' if says == 'greater' else 'below'} "
+                                 f"the budget, but the numbers say otherwise")
 
 
 def _check_weighted_sum(claim: Claim, r: _Relations) -> None:
@@ -222,23 +260,6 @@ def _check_execution(claim: Claim, r: _Relations) -> None:
         r.note("execution rate against a zero budget")
         return
     r.compare("pct", pct.interval(), rec, "%", budget.interval().mid / 100)
-
-
-def _check_direction(claim: Claim, r: _Relations) -> None:
-    """'决算数大于/小于预算数' (or 增加/减少) against the numbers it describes."""
-    says = claim.words.get("says", "")
-    pct, actual, budget = _one(claim, "pct"), _one(claim, "actual"), _one(claim, "budget")
-    if pct is not None:
-        delta = pct.interval() - exact(100)
-    elif actual is not None and budget is not None:
-        delta = actual.interval() - budget.interval()
-    else:
-        return
-    if says in ("greater", "less"):
-        holds = (delta.hi > 0) if says == "greater" else (delta.lo < 0)
-        r.compare("direction", exact(1), exact(1 if holds else 0), "wording")
-        if not holds:
-            r.note("the wording contradicts the numbers")
 
 
 _CHECKS: dict[Kind, Callable[[Claim, _Relations], None]] = {

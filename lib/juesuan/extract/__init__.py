@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..ingest import Document
 from .narrative import Figure, extract_narrative
 from .template import TemplateFigures, extract_template
+from .wording import wording_claims
 from .tables import read_tables, table_claims
 from .text import Segment, heading_level, segments
 
@@ -132,7 +133,8 @@ def extract(doc: "Document") -> Extraction:
     claims, figures = extract_narrative(segs, t_figures)
     tpl_claims, tpl = extract_template(segs)
     sections = {ln: sec for seg, sec in segs for ln in seg.lines}
-    return Extraction(_without_subsumed(t_claims + claims, tpl_claims) + tpl_claims, figures, tpl, sections)
+    found = _without_subsumed(t_claims + claims, tpl_claims) + tpl_claims
+    return Extraction(found + wording_claims(found), figures, tpl, sections)
 
 
 def _numbers(c: Claim) -> set[tuple[int, str, str]]:
