@@ -38,7 +38,7 @@ def test_a_numbering_gap_is_flagged_and_a_restart_is_not():
     assert [(c.words["expected"], c.words["found"]) for c in flagged] == [("2", "3")]
     assert flagged[0].verdict == Verdict.INCONSISTENT
     # the seed's 第一部分 restarts at 一、 inside 三、 (a sub-report): a new list, not a gap
-    restart = WHOLE[:2] + ["三、2024年度部门主要工作完成情况", "一、强化队伍建设", "二、主动谋事做事"] + WHOLE[2:]
+    restart = WHOLE[:2] + ["二、部门机构设置", "三、2024年度部门主要工作完成情况", "一、强化队伍建设", "二、主动谋事做事"] + WHOLE[2:]
     assert not [c for c in _judged(restart) if c.rule == "completeness.numbering"]
 
 
