@@ -30,6 +30,8 @@ class Kind(StrEnum):
     PERF_SCORE = "perf_score"
     PERF_INDICATOR = "perf_indicator"
     NARRATIVE = "narrative"
+    COMPLETENESS = "completeness"
+    """Extension: a checklist item of the disclosure (present or missing), not arithmetic."""
 
 
 class Verdict(StrEnum):
