@@ -164,3 +164,24 @@ def test_write_findings_writes_json_and_csv_reproducibly(checked, tmp_path):
     assert (out / "findings.json").read_bytes() == json_bytes
     assert (out / "findings.csv").read_bytes() == csv_bytes
     assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "findings.json"]  # no temp files left
+
+
+def test_low_execution_threshold_comes_from_params():
+    """observation.low_execution reads thresholds.execution_low_pct through a GX $PARAMETER."""
+    from juesuan import suites
+    from juesuan.checks import check_claims as _check
+    from juesuan.claims import Claim as _Claim, Kind as _Kind, Printed as _P
+
+    claims = _check([_Claim(_Kind.EXECUTION, "s", 3, "年初预算226万元,支出决算81.55万元,完成年初预算的36.08%",
+                            {"actual": _P("81.55", "万元"), "budget": _P("226", "万元"), "pct": _P("36.08", "%")},
+                            rule="arithmetic.execution")])
+    frame = reconciliation_frame(claims)
+
+    def flagged(threshold: float) -> list[str]:
+        outs = suites.validate(frame, {"execution_low_pct": threshold})
+        return [f.rule for f in build_findings(claims, outs)]
+
+    assert flagged(80.0) == ["observation.low_execution"]
+    assert flagged(30.0) == []
+    [finding] = build_findings(claims, suites.validate(frame, {"execution_low_pct": 80.0}))
+    assert round(finding.amount_wan, 2) == 144.45  # the unspent budget

@@ -99,12 +99,14 @@ def _figures(ex: Extraction) -> Figures:
     return Figures(ex.composition("收入"), ex.composition("支出"), ex.figures_frame())
 
 
-def _run(doc: Document, department: dict[str, object], ex: Extraction | None = None) -> AuditResult:
+def _run(doc: Document, department: dict[str, object], ex: Extraction | None = None,
+         params: AuditParams | None = None) -> AuditResult:
     from . import suites  # great_expectations is imported only when validation runs
 
     ex = ex if ex is not None else extract(doc)
     claims = check_claims(ex.claims)
-    outcomes = suites.validate(reconciliation_frame(claims))
+    thresholds = params.thresholds.expectation_parameters() if params is not None else None
+    outcomes = suites.validate(reconciliation_frame(claims), thresholds)
     findings = build_findings(claims, outcomes)
     return AuditResult(department, doc, claims, findings, _figures(ex), suites.suite_hashes())
 
@@ -116,8 +118,8 @@ def audit_document(params: AuditParams) -> AuditResult:
     if params.figures is not None:
         # the auditor corrected what was read: judge their figures, keep the source for provenance
         _source, claims = load_figures_claims(params.figures)
-        return _run(doc, department, Extraction(claims, []))
-    return _run(doc, department)
+        return _run(doc, department, Extraction(claims, []), params)
+    return _run(doc, department, params=params)
 
 
 def audit_file(path: str | Path) -> AuditResult:

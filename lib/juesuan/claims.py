@@ -110,6 +110,10 @@ class Claim:
     note: str = ""
     explanation: str = ""
     """Set by a check when it fails: the recomputation in words, for the finding's message."""
+    observed: float | None = None
+    """The value observation expectations compare with a params threshold (e.g. an execution rate)."""
+    at_stake_wan: float = 0.0
+    """Money an observation concerns, in 万元 (e.g. the unspent budget), for ranking."""
 
     def reported(self) -> dict[str, object]:
         """The printed numbers as floats (no unit conversion), plus the wording."""

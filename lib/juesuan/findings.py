@@ -47,7 +47,8 @@ __all__ = [
 #: The ``schema`` value of every findings document (and the JSON Schema's ``$id``).
 SCHEMA_ID = "juesuan/findings/1"
 #: Columns of :func:`reconciliation_frame`, in order (suites' row conditions use ``rule``).
-FRAME_COLUMNS: tuple[str, ...] = ("claim_id", "kind", "rule", "section", "line", "gap", "verdict", "amount_wan")
+FRAME_COLUMNS: tuple[str, ...] = ("claim_id", "kind", "rule", "section", "line", "gap", "verdict", "amount_wan",
+                                  "observed")
 #: Columns of ``findings.csv``, in order: the findings[] fields, ``claim_ids`` joined by ``;``.
 CSV_COLUMNS: tuple[str, ...] = ("id", "rule", "severity", "message", "claim_ids", "amount_wan", "line",
                                 "quote", "section", "gap", "gap_unit")
@@ -118,13 +119,14 @@ def reconciliation_frame(claims: Iterable[Claim]) -> pd.DataFrame:
             "gap": math.nan if c.verdict == Verdict.UNCHECKABLE else float(c.gap),
             "verdict": str(c.verdict),
             "amount_wan": float(c.amount_wan),
+            "observed": math.nan if c.observed is None else float(c.observed),
         }
         for c in claims
     ]
     frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
     # Fixed dtypes even for an empty list, so suites see the same schema every time.
     return frame.astype({"claim_id": str, "kind": str, "rule": str, "section": str, "verdict": str,
-                         "line": "int64", "gap": "float64", "amount_wan": "float64"})
+                         "line": "int64", "gap": "float64", "amount_wan": "float64", "observed": "float64"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,9 +157,12 @@ def build_findings(claims: Sequence[Claim], outcomes: Iterable[Outcome]) -> list
             if claim is None:
                 raise ValueError(f"{o.check_id} rejected claim {claim_id}, which is not among the claims given "
                                  "(build the frame and the findings from the same claims)")
+            observation = o.check_id != claim.rule  # a threshold on a claim, not the claim's own relation
             drafts.append({
-                "rule": o.check_id, "severity": o.severity, "message": _message(claim),
-                "claim_ids": (claim.id,), "amount_wan": float(claim.amount_wan), "line": claim.line,
+                "rule": o.check_id, "severity": o.severity,
+                "message": _observation_message(o, claim) if observation else _message(claim),
+                "claim_ids": (claim.id,),
+                "amount_wan": float(claim.at_stake_wan if observation else claim.amount_wan), "line": claim.line,
                 "quote": claim.quote, "section": claim.section, "gap": float(claim.gap),
                 "gap_unit": claim.gap_unit,
             })
@@ -268,6 +273,16 @@ def _direction_text(claim: Claim) -> str:
         return (f"wording says {_WORDS.get(direction, direction)} but {now} {cur.text} vs {base} "
                 f"{prior.text}{_unit(prior.unit)}")
     return "wording contradicts the numbers"
+
+
+def _observation_message(outcome: Outcome, claim: Claim) -> str:
+    """What an observation expectation saw on a claim: its reason, the observed value, the quote."""
+    quote = claim.quote.strip()
+    if len(quote) > _QUOTE_CHARS:
+        quote = quote[:_QUOTE_CHARS] + "…"
+    seen = "" if claim.observed is None else f" (observed {_fmt(claim.observed)})"
+    money = f"; {claim.at_stake_wan:.2f} 万元 concerned" if claim.at_stake_wan else ""
+    return f"{outcome.why}{seen}{money} — “{quote}”"
 
 
 def _message(claim: Claim) -> str:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError
 
-__all__ = ["AuditParams", "Materiality", "load_params"]
+__all__ = ["AuditParams", "Materiality", "Thresholds", "load_params"]
 
 
 class Materiality(BaseModel):
@@ -19,6 +19,22 @@ class Materiality(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     amount_wan: float = Field(10.0, ge=0)
     share_pct: float = Field(10.0, ge=0)
+
+
+class Thresholds(BaseModel):
+    """Judgement calls, with the defaults documented in README.md (domain.md §4, §5, §8)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    execution_low_pct: float = Field(80.0, ge=0, le=100)
+    """Execution rates below this are flagged for a concrete reason (R9; Sichuan asks below 90%)."""
+    target_too_low_ratio: float = Field(1.5, gt=1)
+    """Actual / target above which a performance target looks set too low (P9)."""
+    reverse_formula: str = Field("ratio", pattern="^(ratio|step)$")
+    """How a 反向 (≤) indicator that misses its target is scored (P7): ratio or step deductions."""
+
+    def expectation_parameters(self) -> dict[str, float]:
+        """The values the suites' ``$PARAMETER`` placeholders read."""
+        return {"execution_low_pct": self.execution_low_pct, "target_too_low_ratio": self.target_too_low_ratio}
 
 
 class AuditParams(BaseModel):
@@ -33,6 +49,7 @@ class AuditParams(BaseModel):
     figures: Path | None = None
     """An auditor-corrected figures.json (``juesuan extract -o``) to audit instead of reading ``source``."""
     materiality: Materiality = Materiality()
+    thresholds: Thresholds = Thresholds()
     params_path: Path | None = Field(None, exclude=True)
 
 

@@ -243,7 +243,7 @@ def _engine() -> _Engine:
     return _ENGINE
 
 
-def validate(frame: pd.DataFrame) -> list[Outcome]:
+def validate(frame: pd.DataFrame, parameters: dict[str, float] | None = None) -> list[Outcome]:
     """Run every suite over the claims frame; one :class:`Outcome` per expectation.
 
     ``frame`` is :func:`juesuan.findings.reconciliation_frame`'s output (it needs a
@@ -261,12 +261,20 @@ def validate(frame: pd.DataFrame) -> list[Outcome]:
     batch = engine.batch_definition.get_batch(batch_parameters={"dataframe": frame})
     outcomes: list[Outcome] = []
     for suite in suites:
-        result = batch.validate(suite, result_format=_RESULT_FORMAT).to_json_dict()
+        result = batch.validate(suite, result_format=_RESULT_FORMAT,
+                                expectation_parameters=_parameters(parameters)).to_json_dict()
         # GX lists errored expectations first, so match results to expectations by id.
         by_id = {r["expectation_config"].get("id"): r for r in result["results"]}
         for exp in suite.expectations:
             outcomes.append(_outcome(suite.name, exp.meta, by_id.get(exp.id)))
     return outcomes
+
+
+def _parameters(given: dict[str, float] | None) -> dict[str, float]:
+    """Threshold values for the suites' ``$PARAMETER`` placeholders: params over the defaults."""
+    from .params import Thresholds
+
+    return {**Thresholds().expectation_parameters(), **(given or {})}
 
 
 def _outcome(suite: str, meta: dict[str, Any], res: dict[str, Any] | None) -> Outcome:
