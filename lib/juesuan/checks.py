@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 
-from .claims import Claim, Kind, Printed, Verdict
+from .claims import UNIT_FACTORS, Claim, Kind, Printed, Verdict
 from .intervals import Interval, exact, ratio_pct, rate_of_change_pct
+from .scoring import NARRATIVE_CHECKS, check_performance
 
 __all__ = ["check_claims", "check_claim"]
 
@@ -27,9 +28,12 @@ class _Relations:
         self.notes: list[str] = []
 
     def compare(self, name: str, reported: Interval, recomputed: Interval, unit: str,
-                money_per_unit: Fraction = Fraction(1)) -> None:
+                money_per_unit: Fraction | None = None) -> None:
+        """Record one relation; ``money_per_unit`` turns a gap in ``unit`` into 万元 (amounts: 1)."""
         self.claim.recomputed[name] = recomputed.as_floats()
         gap = reported.distance(recomputed)
+        if money_per_unit is None:
+            money_per_unit = Fraction(1) if unit in UNIT_FACTORS else Fraction(0)
         # the money involved is the plain difference of the printed and recomputed values
         money = abs(recomputed.mid - reported.mid) * money_per_unit if gap > 0 else Fraction(0)
         self.gaps.append((gap, unit, money))
@@ -251,6 +255,16 @@ def _check_explained(claim: Claim, r: _Relations) -> None:
                f"{float(t.mid - acc.mid):.2f} 万元 unexplained")
 
 
+def _check_present(claim: Claim, r: _Relations) -> None:
+    """A checklist item: present, or missing (the gap is one item)."""
+    present = claim.words.get("present") == "yes"
+    r.compare("present", exact(1), exact(1 if present else 0), "item")
+    if not present:
+        expected = claim.words.get("expected")
+        claim.explanation = (f"numbering jumps from {int(expected) - 1} to {claim.words.get('found')}"
+                             if expected else f"no section on {claim.words.get('item')} ({claim.words.get('source')})")
+
+
 def _check_execution(claim: Claim, r: _Relations) -> None:
     actual, budget, pct = _one(claim, "actual"), _one(claim, "budget"), _one(claim, "pct")
     if actual is None or budget is None or pct is None:
@@ -259,6 +273,9 @@ def _check_execution(claim: Claim, r: _Relations) -> None:
     if rec is None:
         r.note("execution rate against a zero budget")
         return
+    # what the observations suite compares with the execution threshold (params)
+    claim.observed = pct.value
+    claim.at_stake_wan = max(float(budget.interval().mid - actual.interval().mid), 0.0)
     r.compare("pct", pct.interval(), rec, "%", budget.interval().mid / 100)
 
 
@@ -271,6 +288,9 @@ _CHECKS: dict[Kind, Callable[[Claim, _Relations], None]] = {
     Kind.EXECUTION: _check_execution,
     Kind.DIRECTION: _check_direction,
     Kind.EXPLAINED_VARIANCE: _check_explained,
+    Kind.COMPLETENESS: _check_present,
+    Kind.PERF_SCORE: check_performance,  # 项目支出绩效自评 (scoring.py), by rule
+    Kind.PERF_INDICATOR: check_performance,
 }
 
 
@@ -281,6 +301,7 @@ _RULE_CHECKS: dict[str, Callable[[Claim, _Relations], None]] = {
     "structure.running_costs_le_public": _check_at_most,
     "cross_reference.vehicle_count": _check_at_most,
     "cross_reference.vehicle_running_cost": _check_at_most,
+    **NARRATIVE_CHECKS,  # performance.narrative_* and performance.grade (scoring.py)
 }
 
 

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..ingest import Document
 from .narrative import Figure, extract_narrative
+from .performance import PerformanceTables, read_performance
 from .template import TemplateFigures, extract_template
 from .wording import wording_claims
+from .completeness import completeness_claims
 from .tables import read_tables, table_claims
 from .text import Segment, heading_level, segments
 
@@ -34,6 +36,9 @@ class Extraction:
     """Typed figures of the template sections (政府采购, vehicles, “三公”, 类/项, 基本支出)."""
     sections: dict[int, str] = field(default_factory=dict)
     """Source line → the section heading it sits under."""
+    performance: PerformanceTables = field(default_factory=PerformanceTables)
+    """The 项目支出绩效自评表 as typed rows (``projects_frame()``, ``indicators_frame()``); their
+    claims are among ``claims``."""
 
     def line_sections(self) -> dict[int, str]:
         return self.sections
@@ -71,7 +76,7 @@ class Extraction:
         "本年收入合计 …，其中 … 占 …%" list), not a headline total with a couple of parts.
         """
         shares = {(c.numbers["part"].line, c.numbers["part"].text): c.numbers["pct"].value  # type: ignore[union-attr]
-                  for c in self.claims if c.kind == Kind.SHARE}
+                  for c in self.claims if c.kind == Kind.SHARE and "part" in c.numbers and "pct" in c.numbers}
         best, best_score = None, -1
         for c in self.claims:
             if c.kind != Kind.SUM or word not in c.numbers["total"].label:  # type: ignore[union-attr]
@@ -133,8 +138,11 @@ def extract(doc: "Document") -> Extraction:
     claims, figures = extract_narrative(segs, t_figures)
     tpl_claims, tpl = extract_template(segs)
     sections = {ln: sec for seg, sec in segs for ln in seg.lines}
-    found = _without_subsumed(t_claims + claims, tpl_claims) + tpl_claims
-    return Extraction(found + wording_claims(found), figures, tpl, sections)
+    perf = read_performance(doc)
+    perf_claims = perf.claims()  # the 绩效自评表 reader knows its funds rows: it subsumes their rates
+    found = _without_subsumed(_without_subsumed(t_claims + claims, tpl_claims) + tpl_claims, perf_claims)
+    return Extraction(found + wording_claims(found) + completeness_claims(doc.lines) + perf_claims, figures,
+                      tpl, sections, perf)
 
 
 def _numbers(c: Claim) -> set[tuple[int, str, str]]:
