@@ -248,3 +248,103 @@ def test_should_read_wording_variants(tmp_path: Path, text: str, numbers: tuple[
 def test_should_not_read_bare_zeng_as_a_change(tmp_path: Path) -> None:
     # "增" alone is a change word only right after a comparison (较上年增…)
     assert not [x for x in _claims(tmp_path, "本年新增 5.00万元用于设备购置。\n") if x["kind"] == "yoy"]
+
+
+# ------------------------------------------------------------------ counts, averages, cross references
+
+COUNTS = ("抽审的41个项目审核等级为:1个项目评为优,占评定项目的2.44%;3个项目评为良,占评定项目的7.32%;"
+          "35个项目评为中,占评定项目的85.36%;2个项目评为差,占评定项目的4.88%。\n")
+
+
+def test_should_read_a_count_list_and_its_shares(tmp_path: Path) -> None:
+    c = _claims(tmp_path, COUNTS)
+    assert "consistent" in _verdicts(c, 41, 1, 3, 35, 2)
+    assert _verdicts(c, 3, 41, 7.32) == {"consistent"}
+    assert _verdicts(c, 35, 41, 85.36) == {"inconsistent"}  # 35/41 = 85.37%
+
+
+def test_should_not_add_nested_project_levels(tmp_path: Path) -> None:
+    # 二级项目 sit under 一级项目: the two counts are not parts of one total
+    c = _claims(tmp_path, "纳入绩效自评的项目5个,其中:一级项目2个,二级项目5个。\n")
+    assert not [x for x in _find(c, 5, 2, 5) if x["kind"] == "sum"]
+
+
+BOTH_TOTALS = ("2023年度收入总计434.72万元。\n2023年度支出总计434.72万元。\n"
+               "收入支出总体与上年相比,增加58.21万元,增长15.46%。\n")
+
+
+def test_should_read_the_income_and_expenditure_total_as_subject(tmp_path: Path) -> None:
+    assert _verdicts(_claims(tmp_path, BOTH_TOTALS), 434.72, 58.21, 15.46) == {"consistent"}
+
+
+def test_should_not_take_a_subject_when_the_two_totals_differ(tmp_path: Path) -> None:
+    c = _claims(tmp_path, BOTH_TOTALS.replace("支出总计434.72", "支出总计430.00"))
+    assert not [x for x in _find(c, 58.21, 15.46) if x["kind"] == "yoy" and x["verdict"] != "uncheckable"]
+
+
+HEAD_KIND = ("“三公”经费财政拨款支出年初预算为22.00万元,支出决算为8.77万元,完成预算的39.86%,其中:"
+             "因公出国(境)费决算为0万元;公务用车购置及运行维护费支出决算为8.47万元;公务接待费支出决算为0.30万元。\n")
+
+
+def test_should_take_the_total_of_the_items_kind(tmp_path: Path) -> None:
+    c = _claims(tmp_path, HEAD_KIND)
+    assert "consistent" in _verdicts(c, 8.77, 8.47, 0.30)
+
+
+def test_should_not_add_actual_items_to_the_budget(tmp_path: Path) -> None:
+    assert not [x for x in _find(_claims(tmp_path, HEAD_KIND), 22.00, 8.47, 0.30) if x["kind"] == "sum"]
+
+
+APPROPRIATIONS = ("本年收入合计3765.66万元,其中:一般公共预算财政拨款收入1008.64万元;政府性基金预算财政拨款收入605.99万元;"
+                  "事业收入2148.69万元;其他收入2.34万元。\n\n2020年财政拨款收入总计1614.63万元。\n")
+
+
+def test_should_cross_reference_appropriation_income(tmp_path: Path) -> None:
+    c = _claims(tmp_path, APPROPRIATIONS)
+    assert "consistent" in _verdicts(c, 1614.63, 1008.64, 605.99)
+    c = _claims(tmp_path, APPROPRIATIONS.replace("1614.63", "1600.00"))
+    assert "inconsistent" in _verdicts(c, 1600.00, 1008.64, 605.99)
+
+
+def test_should_not_flag_appropriations_carried_over(tmp_path: Path) -> None:
+    # a 总计 may add last year's appropriations carried over: a larger total is not an error
+    c = _claims(tmp_path, APPROPRIATIONS.replace("1614.63", "1700.00"))
+    assert "inconsistent" not in _verdicts(c, 1700.00, 1008.64, 605.99)
+    one = APPROPRIATIONS.replace("政府性基金预算财政拨款收入605.99万元;", "")
+    assert not [x for x in _claims(tmp_path, one) if x["kind"] == "cross_ref"]
+
+
+AVERAGE = "公务车辆实有数为206辆,全年车辆运行费1114.65万元,平均每辆车运行维护费5.41万元。\n"
+
+
+def test_should_check_an_average_per_vehicle(tmp_path: Path) -> None:
+    assert _verdicts(_claims(tmp_path, AVERAGE), 1114.65, 206, 5.41) == {"consistent"}
+    assert _verdicts(_claims(tmp_path, AVERAGE.replace("5.41", "5.51")), 1114.65, 206, 5.51) == {"inconsistent"}
+
+
+def test_should_not_read_a_unit_price_as_an_average(tmp_path: Path) -> None:
+    c = _claims(tmp_path, "车辆购置支出115万元,全年购置轿车2辆(每辆25万元)。\n")
+    assert not _find(c, 115, 2, 25)
+
+
+# ------------------------------------------------------------------ a total change and the items given as reasons
+
+REASONS = ("2022年“三公”经费决算数相较于上年增加275.76万元,主要原因是:\n\n1、公务用车购置增加126.72万元,更换车辆。\n\n"
+           "2、公务用车运行维护费增加144.71万元,维修费上升。\n\n3、公务接待费增加4.34万元;会议费减少87.51万元。\n")
+BASIC = ("2018年基本支出预算较上年增17.1万元,增幅17.18%。主要变动原因如下:\n1.工资福利支出较上年增18.67万元,增21.86%。\n"
+         "2.商品和服务支出较上年减0.04万元,增0.01%。\n3.对个人和家庭补助支出较上年增加0.11万元,增幅0.01%。\n")
+
+
+def test_should_sum_item_changes_given_as_reasons(tmp_path: Path) -> None:
+    assert "consistent" in _verdicts(_claims(tmp_path, REASONS), 275.76, 126.72, 144.71, 4.34)
+    # 基本支出 = 工资福利 + 商品和服务 + 对个人和家庭的补助: a complete list, so a shortfall is an error too
+    assert "inconsistent" in _verdicts(_claims(tmp_path, BASIC), 17.1, 18.67, 0.04, 0.11)
+
+
+def test_should_not_sum_reasons_outside_a_known_breakdown(tmp_path: Path) -> None:
+    # 工资福利/商品和服务 are not the 基本支出 + 项目支出 split of an expenditure total
+    c = _claims(tmp_path, "本年支出合计比上年增加10.00万元,主要原因:1.工资福利支出增加8.00万元;2.商品和服务支出减少3.00万元。\n")
+    assert not [x for x in _find(c, 10, 8, 3) if x["kind"] == "sum"]
+    # a partial 三公 list with a rise and a fall says nothing
+    mixed = REASONS.replace("增加144.71", "减少144.71").replace("1、公务用车购置增加126.72万元,更换车辆。\n\n", "")
+    assert not [x for x in _find(_claims(tmp_path, mixed), 275.76, 144.71, 4.34) if x["kind"] == "sum"]

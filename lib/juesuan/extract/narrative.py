@@ -267,6 +267,8 @@ def _changes(ctx: _Ctx) -> None:
             subj = _clean_subject(subject)
             found = _lookup(ctx, subj, t.start, sentence=text[_sentence_start(text, sent - 1): sent] + prefix) \
                 if subj else None
+            if found is None and subj and _BOTH_TOTALS.match(subj):
+                found = _both_totals(ctx, t.start)
             if found is not None:
                 numbers["current"] = found
         if kind == Kind.YOY and "prior" not in numbers:
@@ -288,6 +290,24 @@ def _changes(ctx: _Ctx) -> None:
 
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_BOTH_TOTALS = re.compile(r"^(?:(?:19|20)\d\d年度?)?(?:本年度?)?(?:收入支出|收支)(?:总体|总计|总量|总额|规模|决算)?(?:情况)?$")
+
+
+def _both_totals(ctx: _Ctx, before: int) -> Printed | None:
+    """"收入支出总体与上年相比增加A": the subject is 收入总计 = 支出总计 (one figure, printed twice).
+
+    Only when the latest 收入总计 and 支出总计 printed before are the same number."""
+    last: dict[str, Printed] = {}
+    for f in ctx.figures:
+        if f.is_change or f.order >= ctx.base + before:
+            continue
+        for side in ("收入", "支出"):
+            if re.search(rf"{side}(?:总计|总额)$", f.label) or re.fullmatch(rf"(?:(?:19|20)\d\d年度?)?总{side}", f.label):
+                last[side] = f.printed
+    inc, exp = last.get("收入"), last.get("支出")
+    if inc is None or exp is None or inc.text != exp.text or inc.unit != exp.unit:
+        return None
+    return inc
 
 
 def _year_pair(ctx: _Ctx, numbers: dict, prefix: str, cmp: re.Match[str] | None, subject: str,
@@ -410,7 +430,7 @@ def _executions(ctx: _Ctx) -> None:
             says = "greater" if dm.group(1) in ("大于", "高于", "超过") else "less"
             ctx.claims.append(Claim(Kind.DIRECTION, ctx.section, ctx.seg.line_at(p.start),
                                     _quote(ctx, start, p.end + dm.end()),
-                                    {"pct": _printed(ctx, p)}, {"says": says}, rule="arithmetic.direction"))
+                                    {"pct": _printed(ctx, p)}, {"says": says}, rule="wording.execution_direction"))
 
 
 # --------------------------------------------------------------------------- shares
@@ -436,6 +456,9 @@ def _shares(ctx: _Ctx, heads: dict[int, Token]) -> None:
             if t.kind == "amt" and t.role != "change":
                 part = t
                 break
+            if t.kind == "cnt" and ctx.toks.index(t) in heads and heads[ctx.toks.index(t)].kind == "cnt":
+                part = t  # a count item of a count list: its share of the list's count
+                break
         part_p = _printed(ctx, part) if part is not None else None
         if part_p is None:
             subj = _clean_subject(text[_sentence_start(text, occupies): occupies])
@@ -444,7 +467,7 @@ def _shares(ctx: _Ctx, heads: dict[int, Token]) -> None:
             continue
         whole_name = m.group("whole").strip()
         whole: Printed | None = None
-        if whole_name and len(_bigrams(whole_name)) >= 2:
+        if whole_name and len(_bigrams(whole_name)) >= 2 and (part is None or part.kind == "amt"):
             whole = _lookup(ctx, whole_name, occupies)
         if whole is None and part is not None:
             # "…经费支出决算中，A支出决算x万元，占p%": the whole is what the frame names
@@ -478,9 +501,12 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
     text = ctx.seg.text
     heads: dict[int, Token] = {}
     for i, h in enumerate(ctx.toks):
-        if h.kind != "amt" or h.role == "change":
+        if h.kind not in ("amt", "cnt") or h.role == "change":
             continue
         m = _LIST_INTRO.match(text[h.end: h.end + 14])
+        if h.kind == "cnt":
+            # "抽审的41个项目审核等级为:1个项目评为优…;3个项目评为良…": a count broken down by count
+            m = m or _COUNT_INTRO.match(text[h.end: h.end + 24])
         if not m:
             continue
         region_start = h.end + m.end()
@@ -500,18 +526,21 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
         for cstart, piece in chunks:
             cend = cstart + len(piece)
             inside = [t for t in ctx.toks if cstart <= t.start < cend]
-            first = next((t for t in inside if t.kind == "amt"), None)
+            first = next((t for t in inside if t.kind == h.kind and (h.kind == "amt" or t.unit == h.unit)), None)
             if first is None:
                 continue
             if first.role == "change":
                 if not parts:
                     break
                 continue
-            if not re.search(r"[\u4e00-\u9fff]", text[cstart: first.start]):
+            named = text[cstart: first.start] if h.kind == "amt" else text[cstart: cend].replace(first.unit, "", 1)
+            if not re.search(r"[\u4e00-\u9fff]", named):
                 continue
             parts.append(first)
         if len(parts) < 2:
             continue
+        if len({lv for t in parts for lv in re.findall(r"[一二三四]级", text[_clause_start(text, t.start): t.end + 6])}) > 1:
+            continue  # 一级项目 / 二级项目: nested levels, not parts of one total
         shares = [t for t in ctx.toks if t.kind == "pct" and region_start <= t.start < region_start + len(region)]
         intro = m.group("intro")
         for t in parts:
@@ -526,6 +555,9 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
                                 {"total": _printed(ctx, h), "parts": [_printed(ctx, t) for t in parts]},
                                 words, rule="arithmetic.sum"))
     return heads
+
+
+_COUNT_INTRO = re.compile(r"^[^,，。;；:：\d%]{0,14}?(?P<intro>分别为|为|如下|其中)\s*[:：]")
 
 
 _SENT_INTRO = re.compile(r"(?:其中|包括)\s*[:：,，]?")
@@ -665,6 +697,14 @@ def _sentence_lists(ctx: _Ctx) -> None:
         line = ctx.seg.line_at(head.start if head is not None else head_change.start)
         complete = False
         if head is not None and all(a is not None for _, a, _c in items):
+            # "年初预算为A万元,支出决算为B万元,…其中:X决算为…": the head is the figure of the items' kind
+            common = [w for w in ("决算", "预算") if all(w in _label(text, a) for _, a, _c in items)]
+            if len(common) == 1 and common[0] not in _label(text, head):
+                alt = [t for t in head_toks if t.kind == "amt" and t.role not in ("change", "base")
+                       and not _in_explanation(text, t.start) and common[0] in _label(text, t)]
+                if len(alt) == 1:
+                    head = alt[0]
+                    line = ctx.seg.line_at(head.start)
             parts = [_printed(ctx, a) for _, a, _c in items]
             total = _printed(ctx, head)
             acc_lo = sum(p.interval().lo for p in parts)
@@ -732,6 +772,230 @@ def _savings(ctx: _Ctx) -> None:
                                      "pct": _printed(ctx, p)}, rule="arithmetic.share"))
 
 
+_AVERAGE = re.compile(r"(?:平均每|人均|平均每一)(?P<unit>辆|人|台|个|次|户|家|件|项)?[^,，。;；\d%]{0,12}?(?:为|是|约|达)?\s*$")
+
+
+def _averages(ctx: _Ctx) -> None:
+    """"全年车辆运行费A万元,平均每辆车运行维护费C万元" after "车辆…N辆": C = A / N.
+
+    The amount and the count are the latest ones of the same sentence before the average, the
+    count in the unit the average is per (每辆 → 辆; 人均 → 人)."""
+    text = ctx.seg.text
+    for i, t in enumerate(ctx.toks):
+        if t.kind != "amt" or t.role:
+            continue
+        m = _AVERAGE.search(text[max(0, t.start - 20): t.start])
+        if not m:
+            continue
+        unit = m.group("unit") or ("人" if "人均" in m.group() else "")
+        if not unit:
+            continue
+        sent = _sentence_start(text, t.start)
+        earlier = [b for b in ctx.toks[:i] if b.start >= sent]
+        total = next((b for b in reversed(earlier) if b.kind == "amt" and b.role != "change"), None)
+        count = next((b for b in reversed(earlier) if b.kind == "cnt" and b.unit == unit), None)
+        if total is None or count is None or total.unit != t.unit or float(count.text) == 0:
+            continue
+        t.role = "average"
+        ctx.claims.append(Claim(Kind.SHARE, ctx.section, ctx.seg.line_at(t.start),
+                                _quote(ctx, min(total.start, count.start), t.end),
+                                {"total": _printed(ctx, total), "count": _printed(ctx, count),
+                                 "average": _printed(ctx, t)}, rule="arithmetic.share",
+                                note="average = amount / count"))
+
+
+_APPROP_TOTAL = re.compile(r"(?:^|年度?|本年度?)财政拨款收入(?:总计|合计|总额)?$")
+_APPROP_PARTS = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
+
+
+def _appropriation_total(ctx: _Ctx) -> None:
+    """"财政拨款收入总计A" after the income list printed 一般公共预算财政拨款收入 B and 政府性基金预算
+    财政拨款收入 C: A is made of the appropriation lines of the three budgets (plus, in a 总计, the
+    appropriations carried over from last year — so only an excess of the lines is an error)."""
+    text = ctx.seg.text
+    for t in ctx.toks:
+        if t.kind != "amt" or t.role or not _APPROP_TOTAL.search(_label(text, t)):
+            continue
+        if _in_explanation(text, t.start):
+            continue
+        ys = _YEAR.findall(text[_sentence_start(text, t.start): t.start])
+        year = int(ys[-1]) if ys else 0
+        found: dict[str, Printed] = {}
+        for f in ctx.figures:
+            if f.is_change or f.order >= ctx.base + t.start or (year and f.year and f.year != year):
+                continue
+            for name in _APPROP_PARTS:
+                if re.fullmatch(rf"(?:(?:19|20)\d\d年度?)?(?:其中[:：]?)?{name}财政拨款(?:收入)?", f.label):
+                    found[name] = f.printed
+        if len(found) < 2:
+            continue
+        parts = [found[n] for n in _APPROP_PARTS if n in found]
+        ctx.claims.append(Claim(Kind.CROSS_REF, ctx.section, ctx.seg.line_at(t.start), _quote(ctx, t.start, t.end),
+                                {"total": _printed(ctx, t), "parts": parts}, {"open": "其中"},
+                                rule="arithmetic.cross_ref",
+                                note="财政拨款收入 = the appropriation lines of the income list"))
+
+
+# A total change explained item by item ("…增加A万元,主要原因是:1、公务用车购置增加B…2、…"): the
+# items of a known breakdown of the total, each with its own change. scheme → item → pattern.
+_SCHEMES: dict[str, dict[str, str]] = {
+    "sangong": {"abroad": r"出国", "car": r"(?:公务)?用车购置及运行|公务用车(?:费|支出)",
+                "car_buy": r"(?:公务用车|车辆)购置(?!及)", "car_run": r"(?<!及)(?:公务用车|车辆)?运行(?:维护|维修)?费?",
+                "recv": r"接待"},
+    "basic": {"wage": r"工资福利", "goods": r"商品和服务", "household": r"对个人和家庭", "capital": r"资本性"},
+    "basic2": {"personnel": r"人员经费", "public": r"公用经费"},
+    "nature": {"basic": r"基本支出", "project": r"项目支出"},
+}
+_COMPLETE = {"sangong": [{"abroad", "car", "recv"}, {"abroad", "car_buy", "car_run", "recv"}],
+             "basic": [{"wage", "goods", "household"}], "basic2": [{"personnel", "public"}],
+             "nature": [{"basic", "project"}]}
+_REASON_NOISE = re.compile(r"原因|由于|因为|主要是|主要用于|导致|用于")
+
+
+def _scheme_of(subject: str) -> list[str]:
+    """The breakdowns a total's subject is known to have (none when it is not such a total)."""
+    if "三公" in subject:
+        return ["sangong"]
+    if re.search(r"基本支出", subject) and not re.search(r"项目支出", subject):
+        return ["basic", "basic2"]
+    if (re.search(r"支出", subject) and not re.search(r"总计|项目支出|经费|工资|商品|补助|收入|人员|公用", subject)):
+        return ["nature"]
+    return []
+
+
+def _item_of(scheme: str, words: str) -> str:
+    hits = [k for k, pat in _SCHEMES[scheme].items() if re.search(pat, words)]
+    if scheme == "sangong" and "car" in hits:
+        hits = [h for h in hits if h not in ("car_buy", "car_run")]
+    return hits[0] if len(hits) == 1 else ""
+
+
+def _against_budget(prefix: str) -> bool:
+    """The change is measured against a budget (与年初预算相比), not against last year."""
+    cmp = None
+    for cmp in _CMP.finditer(prefix):
+        pass
+    tail = prefix[cmp.start():] if cmp is not None else prefix
+    return "预算" in tail and not re.search(r"上年|上一年|同期|(?:19|20)\d\d年", tail)
+
+
+def _reason_sums(ctxs: list[_Ctx], claims: list[Claim]) -> list[Claim]:
+    """A total change followed by the changes of the items of a known breakdown of it.
+
+    ``“三公”经费…增加275.76万元,主要原因是:1、公务用车购置增加126.72万元…2、公务用车运行维护费
+    增加144.71万元…3、公务接待费增加4.34万元…`` gives 275.76 = 126.72 + 144.71 + 4.34. The items
+    are read in the rest of the paragraph and the numbered paragraphs that follow it; items
+    outside the breakdown (会议费, 培训费 next to “三公”) are left out, an item said to be 持平/无变化
+    counts as 0. The breakdowns: “三公” = 出国 + 公务用车 (购置 + 运行) + 接待; 基本支出 = 工资福利 +
+    商品和服务 + 对个人和家庭的补助 (or 人员经费 + 公用经费); an expenditure = 基本支出 + 项目支出. When
+    the list does not name every item it is open (only an excess is checked), and an open list
+    with rises and falls says nothing.
+    """
+    out: list[Claim] = []
+    done = {(p.line, p.text.lstrip("-")) for c in claims if c.kind == Kind.SUM
+            for p in [c.numbers["total"]] if isinstance(p, Printed)}
+    for k, ctx in enumerate(ctxs):
+        text = ctx.seg.text
+        for t in ctx.toks:
+            if t.kind != "amt" or t.role != "change":
+                continue
+            sent = _sentence_start(text, t.start)
+            subject = text[sent: t.start]
+            if _REASON_NOISE.search(subject) or (ctx.seg.line_at(t.start), t.text) in done:
+                continue
+            schemes = _scheme_of(_CMP.split(subject)[0])
+            if not schemes or any(_item_of(sc, subject) for sc in schemes):
+                continue
+            claim = None
+            for scheme in schemes:
+                claim = _reason_claim(ctxs, k, t, scheme)
+                if claim is not None:
+                    break
+            if claim is not None:
+                out.append(claim)
+    return out
+
+
+def _reason_claim(ctxs: list[_Ctx], k: int, total: Token, scheme: str) -> Claim | None:
+    items: dict[str, Printed] = {}
+    ctx0 = ctxs[k]
+    pieces: list[tuple[_Ctx, int, int]] = []
+    text0 = ctx0.seg.text
+    end0 = text0.find("。", total.end)
+    pieces.append((ctx0, total.end, len(text0)))
+    for ctx in ctxs[k + 1: k + 8]:
+        first = ctx.seg.text.lstrip()
+        if ctx.section != ctx0.section or not (_NUMBERING.match(first) or re.match(r"[一二三四五六七八九十]是", first)):
+            break
+        if re.match(r"^(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)", first):
+            break
+        pieces.append((ctx, 0, len(ctx.seg.text)))
+    dup = False
+    last: tuple[_Ctx, int] | None = None
+    budget = _against_budget(text0[_sentence_start(text0, total.start): total.start])
+    foreign: list[Printed] = []
+    for ctx, a, b in pieces:
+        text = ctx.seg.text
+        stop = False
+        for clause in re.finditer(r"[^,，。;；\n]+", text[a:b]):
+            ca, cb = a + clause.start(), a + clause.end()
+            sent = _sentence_start(text, ca)
+            toks = [t for t in ctx.toks if ca <= t.start < cb and t.kind == "amt" and t.role == "change"]
+            flat = re.search(FLAT, text[ca:cb])
+            if not toks and not flat:
+                continue
+            if toks and _scheme_of(_CMP.split(text[sent: toks[0].start])[0]) and not any(
+                    _item_of(scheme, text[sent: toks[0].start]) for _ in [0]):
+                stop = True  # another total starts here
+                break
+            prefix = text[sent: toks[0].start if toks else ca + flat.end()]
+            if _REASON_NOISE.search(prefix):
+                continue
+            if _CMP.search(prefix) and _against_budget(prefix) != budget:
+                continue  # a change against the budget is not a part of a change on last year (or back)
+            words = text[ca: toks[0].start] if toks else ""
+            item = _item_of(scheme, words) or _item_of(scheme, prefix)
+            if not item:
+                if toks and re.search(r"[\u4e00-\u9fff]{2}", _NUMBERING.sub("", words.strip())):
+                    foreign.append(_signed_change(ctx, toks[0]))
+                continue
+            if item in items:
+                dup = True
+                break
+            items[item] = _signed_change(ctx, toks[0]) if toks else Printed("0", "万元", ctx.seg.line_at(ca), item)
+            last = (ctx, cb)
+        if stop or dup:
+            break
+    if dup or len(items) < 2 or last is None:
+        return None
+    parts = list(items.values())
+    complete = any(req <= set(items) for req in _COMPLETE[scheme])
+    if scheme == "sangong" and foreign and complete:
+        # “三公” printed together with 会议费/培训费: the total may include them; take the reading
+        # the numbers support (when neither does, both readings are wrong)
+        def fits(ps: list[Printed]) -> bool:
+            lo = sum(p.interval().lo for p in ps)
+            hi = sum(p.interval().hi for p in ps)
+            tot = _signed_change(ctx0, total).interval()
+            return lo <= tot.hi and hi >= tot.lo
+        if not fits(parts) and fits(parts + foreign):
+            parts = parts + foreign
+    if scheme == "basic" and not complete:
+        return None
+    signs = {p.text.startswith("-") for p in parts if p.value != 0}
+    if not complete and len(signs) > 1:
+        return None
+    if not complete and signs == {True}:
+        parts = [Printed(p.text.lstrip("-"), p.unit, p.line, p.label) for p in parts]
+        tot = Printed(total.text, total.unit, ctx0.seg.line_at(total.start), _label(text0, total))
+    else:
+        tot = _signed_change(ctx0, total)
+    quote = _quote(ctx0, _sentence_start(text0, total.start), total.end)
+    return Claim(Kind.SUM, ctx0.section, ctx0.seg.line_at(total.start), quote, {"total": tot, "parts": parts},
+                 {} if complete else {"open": "其中"}, rule="arithmetic.sum",
+                 note="total change = sum of the items' changes given as its reasons")
+
+
 def _mark_changes(text: str, toks: list[Token]) -> None:
     for t in toks:
         if t.kind == "amt" and _DIR_BEFORE.search(text[max(0, t.start - 12): t.start]):
@@ -749,6 +1013,7 @@ def extract_narrative(segs: list[tuple[Segment, str]], table_figures: list[Figur
     figures: list[Figure] = []
     pending = sorted(table_figures or [], key=lambda f: f.order)
     years: dict[str, int] = {}
+    ctxs: list[_Ctx] = []
     for k, (seg, section) in enumerate(segs):
         while pending and pending[0].order < (k + 1) * 10_000_000:
             figures.append(pending.pop(0))
@@ -765,10 +1030,14 @@ def extract_narrative(segs: list[tuple[Segment, str]], table_figures: list[Figur
                                       section, seg.line_at(t.start), base + t.start,
                                       is_change=t.role == "change", year=int(ys[-1]) if ys else 0))
         _savings(ctx)
+        _appropriation_total(ctx)
+        _averages(ctx)
         heads = _lists(ctx)
         _sentence_lists(ctx)
         _changes(ctx)
         _executions(ctx)
         _shares(ctx, heads)
         claims.extend(ctx.claims)
+        ctxs.append(ctx)
+    claims.extend(_reason_sums(ctxs, claims))
     return claims, figures
