@@ -185,3 +185,19 @@ def test_low_execution_threshold_comes_from_params():
     assert flagged(30.0) == []
     [finding] = build_findings(claims, suites.validate(frame, {"execution_low_pct": 80.0}))
     assert round(finding.amount_wan, 2) == 144.45  # the unspent budget
+
+
+def test_a_claim_judged_only_by_an_info_rule_does_not_count_as_inconsistent():
+    from juesuan import suites
+    from juesuan.checks import check_claims as _check
+    from juesuan.claims import Claim as _Claim, Kind as _Kind
+
+    gap = _Claim(_Kind.COMPLETENESS, "五", 105, "(三)社会保障和就业支出(类)", {},
+                 {"item": "section numbering", "expected": "2", "found": "3", "present": "no"},
+                 rule="completeness.numbering")
+    claims = _check([gap])
+    found = build_findings(claims, suites.validate(reconciliation_frame(claims)))
+    assert [(f.rule, f.severity) for f in found] == [("completeness.numbering", "info")]
+    doc = findings_document(department={"id": "x", "name": "x", "year": 2024}, source={"path": "x", "sha256": "0"},
+                            tool={"version": "0", "suites": {}}, claims=claims, findings=found)
+    assert claims[0].verdict == "inconsistent" and doc["summary"]["inconsistent"] == 0

@@ -305,7 +305,17 @@ def _message(claim: Claim) -> str:
 
 def findings_document(*, department: dict[str, Any], source: dict[str, Any], tool: dict[str, Any],
                       claims: Sequence[Claim], findings: Sequence[Finding]) -> dict[str, Any]:
-    """The ``juesuan/findings/1`` document of interface.md, keys in the documented order."""
+    """The ``juesuan/findings/1`` document of interface.md, keys in the documented order.
+
+    ``summary.inconsistent`` counts the claims that cannot hold, except those judged only by
+    info-severity rules (a note such as "every 定性 indicator scored full"), so the exit code
+    of ``check``/``audit`` reflects errors and warnings, never a note.
+    """
+    severities: dict[str, set[str]] = {}
+    for f in findings:
+        for cid in f.claim_ids:
+            severities.setdefault(cid, set()).add(f.severity)
+    noted_only = {cid for cid, sev in severities.items() if sev == {"info"}}
     return {
         "schema": SCHEMA_ID,
         "department": dict(department),
@@ -315,7 +325,7 @@ def findings_document(*, department: dict[str, Any], source: dict[str, Any], too
         "findings": [f.to_dict() for f in findings],
         "summary": {
             "claims": len(claims),
-            "inconsistent": sum(c.verdict == Verdict.INCONSISTENT for c in claims),
+            "inconsistent": sum(c.verdict == Verdict.INCONSISTENT and c.id not in noted_only for c in claims),
             "errors": sum(f.severity == "error" for f in findings),
             "warnings": sum(f.severity == "warning" for f in findings),
             "uncheckable": sum(c.verdict == Verdict.UNCHECKABLE for c in claims),
