@@ -27,7 +27,7 @@ def _walk(obj: Any, out: set[tuple[int, float]], depth: int = 0) -> None:
     if depth > 6 or obj is None:
         return
     if isinstance(obj, Printed):
-        out.add((obj.line, round(obj.value, 6)))
+        out.add((obj.line, round(abs(obj.value), 6)))  # signs are words (增加/减少) or a '-' the token drops
     elif isinstance(obj, pd.DataFrame):
         if "line" in obj.columns:
             for col in obj.columns:
@@ -35,7 +35,7 @@ def _walk(obj: Any, out: set[tuple[int, float]], depth: int = 0) -> None:
                     continue
                 for line, v in zip(obj["line"], obj[col]):
                     try:
-                        out.add((int(line), round(float(v), 6)))
+                        out.add((int(line), round(abs(float(v)), 6)))
                     except (TypeError, ValueError):
                         pass
     elif isinstance(obj, dict):
