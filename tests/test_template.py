@@ -129,3 +129,53 @@ def test_seed_template_findings(tmp_path):
     structural = [c for c in claims if c.rule.startswith(("structure.", "cross_reference."))
                   and c.rule != "structure.procurement_sme"]
     assert structural and all(c.verdict != Verdict.INCONSISTENT for c in structural)
+
+
+SANGONG_VEHICLES = ("八、财政拨款“三公”经费支出决算情况说明\n（2）公务用车运行维护费支出{running}万元。截至2024年12月31日，"
+                    "使用财政拨款开支的公务用车保有量为{stock}辆。\n"
+                    "六、一般公共预算财政拨款基本支出决算情况说明\n本部门2024年度一般公共预算财政拨款基本支出决算 795.75万元，其中：\n"
+                    "（一）人员经费 632.41万元。\n（二）公用经费 163.34万元。主要包括：办公费147.71万元、公务用车运行维护费15.63万元。\n"
+                    "十三、国有资产占用情况说明\n本部门共有车辆 8辆，其中：机要通信用车 5辆、应急保障用车 2辆，其他用车 1辆。\n")
+
+
+def test_vehicle_stock_cannot_exceed_the_vehicles_owned(tmp_path):
+    assert _verdicts(tmp_path, SANGONG_VEHICLES.format(running="15.63", stock=8),
+                     "cross_reference.vehicle_count") == [Verdict.CONSISTENT]
+    assert _verdicts(tmp_path, SANGONG_VEHICLES.format(running="15.63", stock=9),
+                     "cross_reference.vehicle_count") == [Verdict.INCONSISTENT]
+
+
+def test_sangong_running_cost_covers_the_public_funds_item(tmp_path):
+    assert _verdicts(tmp_path, SANGONG_VEHICLES.format(running="15.63", stock=8),
+                     "cross_reference.vehicle_running_cost") == [Verdict.CONSISTENT]
+    assert _verdicts(tmp_path, SANGONG_VEHICLES.format(running="12.00", stock=8),
+                     "cross_reference.vehicle_running_cost") == [Verdict.INCONSISTENT]
+
+
+COVERAGE = ("七、一般公共预算财政拨款项目支出决算情况说明\n本部门2024年度一般公共预算财政拨款项目支出决算90.15万元。\n"
+            "十四、预算绩效情况说明\n组织对2024年一般公共预算项目支出全面开展绩效自评，二级项目5个，共涉及资金{covered}万元，"
+            "占一般公共预算项目支出总额的{pct}%。\n")
+
+
+def test_self_evaluation_coverage_follows_from_project_spending(tmp_path):
+    assert _verdicts(tmp_path, COVERAGE.format(covered="90.15", pct="100"),
+                     "cross_reference.performance_coverage") == [Verdict.CONSISTENT]
+    assert _verdicts(tmp_path, COVERAGE.format(covered="60.15", pct="100"),
+                     "cross_reference.performance_coverage") == [Verdict.INCONSISTENT]
+
+
+def test_unimplemented_budgeted_work_is_observed_once(tmp_path):
+    from juesuan import suites
+    from juesuan.findings import build_findings, reconciliation_frame
+
+    text = ("变动原因：一是商品和服务支出减少133.65万元。二是政府工作督查督办系统建设项目预算103万元，该项目年内未实施。\n"
+            "差异原因：政府工作督查督办系统建设项目预算103万元，该项目年内未实施。\n")
+    f = tmp_path / "d.txt"
+    f.write_text(text, encoding="utf-8")
+    claims = check_claims(extract(read_document(f)).claims)
+    found = [x for x in build_findings(claims, suites.validate(reconciliation_frame(claims)))
+             if x.rule == "observation.unimplemented"]
+    assert len(found) == 1 and found[0].amount_wan == 103.0 and found[0].severity == "warning"
+    done = tmp_path / "e.txt"
+    done.write_text("政府工作督查督办系统建设项目预算103万元，该项目年内已实施完毕。\n", encoding="utf-8")
+    assert not [c for c in extract(read_document(done)).claims if c.rule == "observation.unimplemented"]

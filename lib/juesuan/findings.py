@@ -162,7 +162,8 @@ def build_findings(claims: Sequence[Claim], outcomes: Iterable[Outcome]) -> list
                 "rule": o.check_id, "severity": o.severity,
                 "message": _observation_message(o, claim) if observation else _message(claim),
                 "claim_ids": (claim.id,),
-                "amount_wan": float(claim.at_stake_wan if observation else claim.amount_wan), "line": claim.line,
+                "amount_wan": float(claim.at_stake_wan if observation or not claim.amount_wan else claim.amount_wan),
+                "line": claim.line,
                 "quote": claim.quote, "section": claim.section, "gap": float(claim.gap),
                 "gap_unit": claim.gap_unit,
             })

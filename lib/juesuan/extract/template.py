@@ -324,6 +324,28 @@ def _performance_coverage(d: _Doc, tf: TemplateFigures) -> None:
                               rule="cross_reference.performance_coverage"))
 
 
+_UNIMPLEMENTED = re.compile(
+    rf"(?P<name>[\u4e00-\u9fff“”()（）]{{2,30}}?项目)(?:年初)?预算(?:数|资金)?(?:为)?\s*{_AMT}[,，]\s*(?:该项目|项目)?"
+    rf"(?:年内|当年|本年|全年)?(?:未实施|未执行|未开展|未启动|暂停实施|取消)")
+
+
+def _unimplemented(d: _Doc) -> None:
+    """'…建设项目预算103万元，该项目年内未实施' — budgeted work that did not happen (an observation)."""
+    seen: set[tuple[str, str]] = set()
+    for seg, section, m in d.find(_UNIMPLEMENTED.pattern):
+        name = re.sub(r"^(?:[一二三四五六七八九十]是|其[一二三四五])", "", m.group("name"))
+        key = (name, m.group(2))
+        if key in seen:  # the same project restated in another section is one observation
+            continue
+        seen.add(key)
+        amount = _p(seg, m, 2, label=name)
+        c = Claim(Kind.NARRATIVE, section, amount.line, _quote(seg, m.start(), m.end()), {"budget": amount},
+                  {"project": name}, rule="observation.unimplemented")
+        c.observed = float(amount.interval().mid)
+        c.at_stake_wan = c.observed
+        d.claims.append(c)
+
+
 def extract_template(segs: list[tuple[Segment, str]]) -> tuple[list[Claim], TemplateFigures]:
     """Claims about the template's identities, and the typed figures they rest on."""
     d = _Doc(segs)
@@ -337,4 +359,5 @@ def extract_template(segs: list[tuple[Segment, str]]) -> tuple[list[Claim], Temp
     _explained_variance(d)
     _heading_lists(d)
     _performance_coverage(d, tf)
+    _unimplemented(d)
     return d.claims, tf
