@@ -369,3 +369,20 @@ def test_suite_has_one_expectation_per_rule():
     assert all(e["kwargs"]["row_condition"]["parameter"] == e["meta"]["check_id"] for e in doc["expectations"])
     assert len({e["id"] for e in doc["expectations"]}) == len(RULES)
     assert len(load_suite(ROOT / "expectations" / "performance.json").expectations) == len(RULES)
+
+
+def _cut_budget(initial: str) -> list[str]:
+    raw = _table("cells", budget="53.27", actual="53.27")
+    i = raw.index("\t年度资金总额")
+    raw[i + 1] = "\t" + initial  # 年初预算数; 全年预算数 and 全年执行数 stay 53.27
+    return raw
+
+
+def _cut_observations(raw: list[str]) -> list[str]:
+    return [c.rule for c in check_claims(_read(raw).claims()) if c.rule == "observation.budget_cut_execution"]
+
+
+def test_full_execution_reached_by_cutting_the_budget_is_observed():
+    assert _cut_observations(_cut_budget("90")) == ["observation.budget_cut_execution"]
+    assert _cut_observations(_cut_budget("53.27")) == []   # no cut
+    assert _cut_observations(_cut_budget("53.3")) == []    # a cut rounding can explain

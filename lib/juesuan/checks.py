@@ -265,10 +265,12 @@ def _check_present(claim: Claim, r: _Relations) -> None:
                              if expected else f"no section on {claim.words.get('item')} ({claim.words.get('source')})")
 
 
-def _describe_unimplemented(claim: Claim, r: _Relations) -> None:
+def _describe_observation(claim: Claim, r: _Relations) -> None:
     """No relation to recompute: the observations suite flags it; say what was seen."""
     budget = _one(claim, "budget")
-    if budget is not None:
+    if claim.words.get("explain"):
+        claim.explanation = claim.words["explain"]
+    elif budget is not None:
         claim.explanation = (f"{claim.words.get('project', 'a project')} was budgeted {budget.text}{budget.unit} "
                              "and reported as not carried out")
 
@@ -304,7 +306,8 @@ _CHECKS: dict[Kind, Callable[[Claim, _Relations], None]] = {
 
 #: Rules whose relation is not the default one of their kind.
 _RULE_CHECKS: dict[str, Callable[[Claim, _Relations], None]] = {
-    "observation.unimplemented": _describe_unimplemented,
+    "observation.unimplemented": _describe_observation,
+    "observation.budget_cut_execution": _describe_observation,
     "structure.procurement_sme": _check_weighted_sum,
     "structure.procurement_small_le_sme": _check_at_most,
     "structure.running_costs_le_public": _check_at_most,

@@ -858,6 +858,19 @@ def _project_claims(p: Project, formula: str, limit: str, qual_min: int) -> list
                          words=words or {}, rule=rule))
 
     ft = p.funds_total
+    # 100% execution reached by cutting the budget: 年初 > 全年预算 = 执行 (an observation)
+    if ft is not None and ft.budget_initial is not None and ft.budget is not None and ft.actual is not None:
+        b0, b, a = ft.budget_initial.interval(), ft.budget.interval(), ft.actual.interval()
+        if b.hi < b0.lo and a.hi >= b.lo and b.mid > 0 and a.mid / b.mid >= Fraction(995, 1000):
+            cut = float(b0.mid - b.mid)
+            c = Claim(kind=Kind.NARRATIVE, section=sec, line=ft.line, quote=ft.quote,
+                      numbers={"budget_initial": ft.budget_initial, "budget": ft.budget, "actual": ft.actual},
+                      words={"explain": f"年初预算 {ft.budget_initial.text} was cut to {ft.budget.text} and then "
+                                        f"executed in full ({ft.actual.text}): {cut:.2f} of the budget never reached "
+                                        "the project, so its 100% execution says little"},
+                      rule="observation.budget_cut_execution")
+            c.observed, c.at_stake_wan = cut, cut
+            out.append(c)
     # P3: 执行率 of every funds row that prints one
     for f in p.funds:
         budget = f.budget or f.budget_initial
