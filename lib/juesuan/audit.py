@@ -103,7 +103,7 @@ def _run(doc: Document, department: dict[str, object], ex: Extraction | None = N
          params: AuditParams | None = None) -> AuditResult:
     from . import suites  # great_expectations is imported only when validation runs
 
-    ex = ex if ex is not None else extract(doc)
+    ex = ex if ex is not None else extract(doc, params.thresholds if params is not None else None)
     claims = check_claims(ex.claims)
     thresholds = params.thresholds.expectation_parameters() if params is not None else None
     outcomes = suites.validate(reconciliation_frame(claims), thresholds)

@@ -29,8 +29,9 @@ class Thresholds(BaseModel):
     """Execution rates below this are flagged for a concrete reason (R9; Sichuan asks below 90%)."""
     target_too_low_ratio: float = Field(1.5, gt=1)
     """Actual / target above which a performance target looks set too low (P9)."""
-    reverse_formula: str = Field("ratio", pattern="^(ratio|step)$")
-    """How a 反向 (≤) indicator that misses its target is scored (P7): ratio or step deductions."""
+    reverse_formula: str = Field("ratio", pattern="^(ratio|deviation|binary)$")
+    """How a 反向 (≤) indicator that misses its target is scored (P7): ``ratio`` (weight × target/actual),
+    ``deviation`` or ``binary`` (see juesuan.scoring.REVERSE_FORMULAS)."""
 
     def expectation_parameters(self) -> dict[str, float]:
         """The values the suites' ``$PARAMETER`` placeholders read."""

@@ -15,6 +15,7 @@ from ..claims import Claim, Kind, Printed
 from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..ingest import Document
+    from ..params import Thresholds
 from .narrative import Figure, extract_narrative
 from .performance import PerformanceTables, read_performance
 from .template import TemplateFigures, extract_template
@@ -131,15 +132,21 @@ def _table_figures(doc: "Document", segs: list[tuple[Segment, str]]) -> tuple[li
     return claims, figures
 
 
-def extract(doc: "Document") -> Extraction:
-    """Read every claim and figure of a document."""
+def extract(doc: "Document", thresholds: "Thresholds | None" = None) -> Extraction:
+    """Read every claim and figure of a document.
+
+    ``thresholds`` (params) sets the judgement calls the performance claims record: the 反向
+    scoring formula and the actual/target ratio above which a target looks set too low.
+    """
     segs = _sectioned(doc)
     t_claims, t_figures = _table_figures(doc, segs)
     claims, figures = extract_narrative(segs, t_figures)
     tpl_claims, tpl = extract_template(segs)
     sections = {ln: sec for seg, sec in segs for ln in seg.lines}
     perf = read_performance(doc)
-    perf_claims = perf.claims()  # the 绩效自评表 reader knows its funds rows: it subsumes their rates
+    judged = {} if thresholds is None else {"reverse_formula": thresholds.reverse_formula,
+                                            "target_ratio_limit": str(thresholds.target_too_low_ratio)}
+    perf_claims = perf.claims(**judged)  # the 绩效自评表 reader knows its funds rows: it subsumes their rates
     found = _without_subsumed(_without_subsumed(t_claims + claims, tpl_claims) + tpl_claims, perf_claims)
     return Extraction(found + wording_claims(found) + completeness_claims(doc.lines) + perf_claims, figures,
                       tpl, sections, perf)
