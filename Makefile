@@ -19,7 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 report: $(STAMP)  ## audit the bundled example into reports/
-	$(BIN)/juesuan audit params/songshan-gov-office.yaml -o reports
+	$(BIN)/juesuan audit params/songshan-gov-office.yaml -o reports --exit-zero
 
 test: $(STAMP)  ## run the whole test suite
 	$(BIN)/python -m pytest
