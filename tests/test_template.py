@@ -179,3 +179,25 @@ def test_unimplemented_budgeted_work_is_observed_once(tmp_path):
     done = tmp_path / "e.txt"
     done.write_text("政府工作督查督办系统建设项目预算103万元，该项目年内已实施完毕。\n", encoding="utf-8")
     assert not [c for c in extract(read_document(done)).claims if c.rule == "observation.unimplemented"]
+
+
+SOCIAL = ("五、一般公共预算财政拨款支出决算情况说明\n社会保障和就业支出（类）决算数为 59.04万元，与年初预算相比减少29.66万元。其中：\n"
+          "1．行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）。年初预算88.70万元，支出决算59.04万元，完成年初预算的66.56%。\n"
+          "六、一般公共预算财政拨款基本支出决算情况说明\n本部门基本支出决算 100.00万元，其中：\n"
+          "（一）人员经费 {pension}万元。主要包括：机关事业单位基本养老保险缴费{pension}万元。\n（二）公用经费 40.96万元。\n")
+
+
+def test_social_insurance_item_matches_its_functional_line(tmp_path):
+    assert _verdicts(tmp_path, SOCIAL.format(pension="59.04"), "cross_reference.social_insurance") == [Verdict.CONSISTENT]
+    assert _verdicts(tmp_path, SOCIAL.format(pension="49.04"), "cross_reference.social_insurance") == [Verdict.INCONSISTENT]
+
+
+def test_typed_tables_of_the_seed():
+    seed = Path(__file__).resolve().parents[1] / "data" / "songshan-gov-office" / "2024.txt"
+    ex = extract(read_document(seed))
+    functional = ex.functional_frame()
+    assert list(functional["xiang"])[:2] == ["行政运行", "一般行政管理事务"]
+    assert round(functional["actual_wan"].sum(), 2) == 885.89  # 721.16 + 82.29 + 30.41 + 52.03 as printed per 项
+    econ = ex.economic_frame()
+    assert set(econ["group"]) == {"人员经费", "公用经费"}
+    assert round(econ.groupby("group")["amount_wan"].sum()["人员经费"], 2) == 632.41

@@ -45,16 +45,26 @@ class Extraction:
         return self.sections
 
     def functional_frame(self) -> pd.DataFrame:
-        """One row per functional 项: class, name, budget_wan, actual_wan, line (as printed in 五)."""
-        rows = [{"class": r["class"], "name": r["name"], "budget_wan": float(r["budget"].interval().mid),
-                 "actual_wan": float(r["actual"].interval().mid), "line": r["actual"].line}
-                for r in self.template.functional]
-        return pd.DataFrame(rows, columns=["class", "name", "budget_wan", "actual_wan", "line"])
+        """One row per functional 项 (section 五): class (类), kuan (款), xiang (项), budget_wan, actual_wan, line."""
+        rows = []
+        for r in self.template.functional:
+            kuan, _, xiang = str(r["name"]).rpartition("(款)")
+            rows.append({"class": r["class"], "kuan": kuan, "xiang": xiang.removesuffix("(项)"),
+                         "budget_wan": float(r["budget"].interval().mid),
+                         "actual_wan": float(r["actual"].interval().mid), "line": r["actual"].line})
+        return pd.DataFrame(rows, columns=["class", "kuan", "xiang", "budget_wan", "actual_wan", "line"])
+
+    def economic_frame(self) -> pd.DataFrame:
+        """One row per economic item of basic spending: group (人员经费/公用经费), item, amount_wan, line."""
+        rows = [{"group": r["group"], "item": r["item"], "amount_wan": float(r["amount"].interval().mid),
+                 "line": r["amount"].line} for r in self.template.economic_items]
+        return pd.DataFrame(rows, columns=["group", "item", "amount_wan", "line"])
 
     def tables(self) -> dict[str, list[dict[str, object]]]:
         """The typed tables as JSON-ready records (figures.json ``tables``)."""
         out = {"amounts": self.figures_frame().to_dict(orient="records"),
-               "functional": self.functional_frame().to_dict(orient="records")}
+               "functional": self.functional_frame().to_dict(orient="records"),
+               "economic": self.economic_frame().to_dict(orient="records")}
         perf = getattr(self, "performance", None)
         for name in ("projects", "indicators"):
             frame = getattr(perf, f"{name}_frame", None)

@@ -38,6 +38,8 @@ class TemplateFigures:
     """One row per 项: class (类 name), name, budget, actual (Printed)."""
     econ: dict[str, Printed] = field(default_factory=dict)
     """basic, personnel, public, running_costs and economic items of 公用经费 by name."""
+    economic_items: list[dict[str, object]] = field(default_factory=list)
+    """One row per itemised economic item of basic spending: group (人员经费/公用经费), item, amount."""
 
 
 @dataclass
@@ -219,10 +221,13 @@ def _basic(d: _Doc, tf: TemplateFigures) -> None:
             pm = re.search(rf"{word}(?:支出)?(?:为)?\s*{_AMT}", s.text)
             if pm and key not in e:
                 e[key] = _p(s, pm, 1)
-                if key == "public":
-                    for im in re.finditer(rf"([\u4e00-\u9fff()（）]{{2,16}}?)\s*{_AMT}", s.text[pm.end():]):
-                        e.setdefault(im.group(1).lstrip("、"), Printed(im.group(2), im.group(3),
-                                                                       s.line_at(pm.end() + im.start(2))))
+                items = s.text[pm.end():].split("\n")[0]
+                for im in re.finditer(rf"([\u4e00-\u9fff()（）]{{2,16}}?)\s*{_AMT}", items):
+                    name = re.sub(r"^(?:主要包括|包括|其中)[:：]?", "", im.group(1).lstrip("、,，"))
+                    item = Printed(im.group(2), im.group(3), s.line_at(pm.end() + im.start(2)), name)
+                    tf.economic_items.append({"group": word, "item": name, "amount": item})
+                    if key == "public":
+                        e.setdefault(name, item)
     if "personnel" in e and "public" in e:
         d.claims.append(Claim(Kind.SUM, section, e["basic"].line, _quote(seg, m.start(), m.end()),
                               {"total": e["basic"], "parts": [e["personnel"], e["public"]]},
@@ -238,7 +243,27 @@ def _basic(d: _Doc, tf: TemplateFigures) -> None:
 
 # --------------------------------------------------------------------------- cross references
 
+#: Social-insurance economic items and the functional 项 that carry the same payments (X9).
+_SOCIAL_PAIRS = (("基本养老保险", ("基本养老保险",)), ("职业年金", ("职业年金",)),
+                 ("医疗保险", ("行政单位医疗", "事业单位医疗", "公务员医疗补助")), ("住房公积金", ("住房公积金",)))
+
+
+def _social_insurance(d: _Doc, tf: TemplateFigures) -> None:
+    """30108 ≈ 2080505, 30109 ≈ 2080506, 30110+30111 ≈ 2101101–03, 30113 ≈ 2210201 (X9, soft)."""
+    for econ_word, item_words in _SOCIAL_PAIRS:
+        econ = [r["amount"] for r in tf.economic_items if econ_word in str(r["item"])]
+        items = [r["actual"] for r in tf.functional if any(w in str(r["name"]) for w in item_words)]
+        if len(econ) != 1 or not items:
+            continue
+        d.claims.append(Claim(Kind.CROSS_REF, "一般公共预算财政拨款基本支出", econ[0].line,
+                              f"{econ[0].label} {econ[0].text}{econ[0].unit} / "
+                              + " + ".join(f"{i.text}{i.unit}" for i in items),
+                              {"total": econ[0], "parts": items}, {"pair": econ_word},
+                              rule="cross_reference.social_insurance"))
+
+
 def _cross_references(d: _Doc, tf: TemplateFigures) -> None:
+    _social_insurance(d, tf)
     sg, veh, e = tf.sangong, tf.vehicles, tf.econ
     if "vehicle_stock" in sg and "total" in veh:
         d.claims.append(Claim(Kind.CROSS_REF, "国有资产占用", veh["total"].line,
