@@ -16,7 +16,7 @@ SEED = ROOT / "data" / "songshan-gov-office" / "2024.txt"
 
 
 def _juesuan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], check=False, capture_output=True, text=True,
                           cwd=cwd, timeout=300)
 
 

@@ -170,7 +170,9 @@ def test_low_execution_threshold_comes_from_params():
     """observation.low_execution reads thresholds.execution_low_pct through a GX $PARAMETER."""
     from juesuan import suites
     from juesuan.checks import check_claims as _check
-    from juesuan.claims import Claim as _Claim, Kind as _Kind, Printed as _P
+    from juesuan.claims import Claim as _Claim
+    from juesuan.claims import Kind as _Kind
+    from juesuan.claims import Printed as _P
 
     claims = _check([_Claim(_Kind.EXECUTION, "s", 3, "年初预算226万元,支出决算81.55万元,完成年初预算的36.08%",
                             {"actual": _P("81.55", "万元"), "budget": _P("226", "万元"), "pct": _P("36.08", "%")},
@@ -190,7 +192,8 @@ def test_low_execution_threshold_comes_from_params():
 def test_a_claim_judged_only_by_an_info_rule_does_not_count_as_inconsistent():
     from juesuan import suites
     from juesuan.checks import check_claims as _check
-    from juesuan.claims import Claim as _Claim, Kind as _Kind
+    from juesuan.claims import Claim as _Claim
+    from juesuan.claims import Kind as _Kind
 
     gap = _Claim(_Kind.COMPLETENESS, "五", 105, "(三)社会保障和就业支出(类)", {},
                  {"item": "section numbering", "expected": "2", "found": "3", "present": "no"},

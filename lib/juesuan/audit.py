@@ -18,8 +18,7 @@ from .checks import check_claims
 from .claims import Claim, Verdict
 from .extract import Extraction, extract
 from .figures import load_figures_claims
-from .findings import (Finding, build_findings, findings_document, reconciliation_frame,
-                       write_findings)
+from .findings import Finding, build_findings, findings_document, reconciliation_frame, write_findings
 from .ingest import Document, read_document
 from .params import AuditParams
 

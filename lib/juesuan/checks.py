@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 
 from .claims import UNIT_FACTORS, Claim, Kind, Printed, Verdict
-from .intervals import Interval, exact, ratio_pct, rate_of_change_pct
+from .intervals import Interval, exact, rate_of_change_pct, ratio_pct
 from .scoring import NARRATIVE_CHECKS, check_performance
 
-__all__ = ["check_claims", "check_claim"]
+__all__ = ["check_claim", "check_claims"]
 
 
 class _Relations:

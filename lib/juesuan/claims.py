@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from .intervals import Interval, printed_interval
 
-__all__ = ["Kind", "Verdict", "Printed", "Claim", "UNIT_FACTORS"]
+__all__ = ["UNIT_FACTORS", "Claim", "Kind", "Printed", "Verdict"]
 
 
 class Kind(StrEnum):

@@ -68,8 +68,9 @@ def _existing(path: str) -> Path:
 def _table(result: Any) -> str:
     doc = result.findings_document()
     s = doc["summary"]
-    lines = [f"{doc['source']['path']}: {s['claims']} claims, {s['inconsistent']} inconsistent, "
-             f"{s['uncheckable']} uncheckable; {s['errors']} errors, {s['warnings']} warnings"]
+    head = (f"{doc['source']['path']}: {s['claims']} claims, {s['inconsistent']} inconsistent, "
+            f"{s['uncheckable']} uncheckable; {s['errors']} errors, {s['warnings']} warnings")
+    lines = [head]
     for f in result.findings:
         lines.append(f"  {f.id} {f.severity:<7} {f.rule:<24} line {f.line:<5} {f.amount_wan:>10.2f} 万元  {f.message}")
         lines.append(f"       「{f.quote[:80]}」")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["Interval", "printed_interval", "exact", "ratio_pct", "rate_of_change_pct"]
+__all__ = ["Interval", "exact", "printed_interval", "rate_of_change_pct", "ratio_pct"]
 
 _HUNDRED = Fraction(100)
 

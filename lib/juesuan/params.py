@@ -63,7 +63,7 @@ def _yaml_error(path: Path, exc: yaml.YAMLError) -> InputError:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    m = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.M)
+    m = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.MULTILINE)
     return text[: m.start()].count("\n") + 1 if m else None
 
 

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..claims import Claim, Kind, Printed
-from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from ..ingest import Document
     from ..params import Thresholds
+from .completeness import completeness_claims
 from .narrative import Figure, extract_narrative
 from .performance import PerformanceTables, read_performance
-from .template import TemplateFigures, extract_template
-from .wording import wording_claims
-from .completeness import completeness_claims
 from .tables import read_tables, table_claims
+from .template import TemplateFigures, extract_template
 from .text import Segment, heading_level, segments
+from .wording import wording_claims
 
 __all__ = ["Extraction", "extract"]
 
@@ -103,7 +104,7 @@ class Extraction:
         return pd.DataFrame(rows, columns=["item", "amount_wan", "share_pct"])
 
 
-def _sectioned(doc: "Document") -> list[tuple[Segment, str]]:
+def _sectioned(doc: Document) -> list[tuple[Segment, str]]:
     out = []
     section = ""
     for seg in segments(doc.lines):
@@ -115,7 +116,7 @@ def _sectioned(doc: "Document") -> list[tuple[Segment, str]]:
     return out
 
 
-def _table_figures(doc: "Document", segs: list[tuple[Segment, str]]) -> tuple[list[Claim], list[Figure]]:
+def _table_figures(doc: Document, segs: list[tuple[Segment, str]]) -> tuple[list[Claim], list[Figure]]:
     """Claims of the flattened tables, and their amount cells as figures in reading order."""
     where: dict[int, tuple[int, str]] = {}
     for k, (seg, section) in enumerate(segs):
@@ -142,7 +143,7 @@ def _table_figures(doc: "Document", segs: list[tuple[Segment, str]]) -> tuple[li
     return claims, figures
 
 
-def extract(doc: "Document", thresholds: "Thresholds | None" = None) -> Extraction:
+def extract(doc: Document, thresholds: Thresholds | None = None) -> Extraction:
     """Read every claim and figure of a document.
 
     ``thresholds`` (params) sets the judgement calls the performance claims record: the 反向

@@ -12,7 +12,7 @@ import re
 from ..claims import Claim, Kind
 from .text import heading_level
 
-__all__ = ["completeness_claims", "CHECKLIST"]
+__all__ = ["CHECKLIST", "completeness_claims"]
 
 #: (item, words any of which in a heading shows the section is there, source rule)
 CHECKLIST: tuple[tuple[str, tuple[str, ...], str], ...] = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..claims import Claim, Kind, Printed
 from .text import Segment
 
-__all__ = ["Token", "extract_narrative", "Figure"]
+__all__ = ["Figure", "Token", "extract_narrative"]
 
 UP = "增加|增长|上升|提高|增多|多支出|超支|增支"
 DOWN = "减少|下降|降低|减支|节约|压减|缩减|下滑|减低|少支出"

@@ -90,6 +90,9 @@ class Table:
     """All header words (for year and change detection)."""
     unit: str
     rows: list[Row] = field(default_factory=list)
+    given: list[tuple[Printed, list[Printed], Row]] | None = None
+    """Sums already read from a header that spans several rows (:func:`_spanned`): total, parts
+    and the value row they sit on. When set, they are the table's only layout claims."""
 
 
 def _kind(cell: str) -> str:
@@ -167,10 +170,24 @@ def _inline(lines, i: int) -> tuple[list[Table], int]:
         if rows:
             out.append(Table(head[1:] if head else [], " ".join(head_text), unit, list(rows)))
 
+    stacked: list[list[str]] = []  # consecutive header lines (a header spanning several rows)
     while j < len(lines) and lines[j].count("|") >= 2:
         cells = _split_pipes(lines[j])
         kinds = [_kind(c) for c in cells]
         nonempty = [(c, k) for c, k in zip(cells, kinds) if k]
+        texts = [c for c, k in nonempty if k == "text"]
+        if len(nonempty) >= 2 and all(k in ("num", "dash") for _, k in nonempty):
+            # a value row without a label under a stacked header: align it with the header's columns
+            if stacked:
+                t = _spanned(stacked, [_num(c) for c, _ in nonempty], j + 1, lines[j].strip(), unit)
+                if t is not None:
+                    out.append(t)
+            j += 1
+            continue
+        if texts and all(k == "text" for _, k in nonempty[: len(texts)]) and len(texts) >= 2:
+            stacked.append([re.sub(r"\s+", "", c) for c in texts])
+        else:
+            stacked.clear()
         if nonempty and nonempty[0][1] == "text" and any(k == "num" for _, k in nonempty[1:]):
             vals = []
             for c, k in nonempty[1:]:
@@ -188,6 +205,151 @@ def _inline(lines, i: int) -> tuple[list[Table], int]:
         j += 1
     close()
     return out, max(j, i + 1)
+
+
+_SUBTOTAL = re.compile(r"^(?:小计|合计|总计)$")
+
+
+def _period(names: list[str]) -> int:
+    """The length of the repeated unit of a leaf header row (``预算数 决算数`` × 6 → 2); 0 when none."""
+    for p in (1, 2, 3, 4):
+        if len(names) >= 2 * p and len(names) % p == 0 and all(names[i] == names[i % p] for i in range(len(names))):
+            return p
+    return 0
+
+
+def _bigram_set(s: str) -> set[str]:
+    s = re.sub(r"[()（）\s]", "", s)
+    return {s[i: i + 2] for i in range(len(s) - 1)}
+
+
+def _groups(rows: list[list[str]], want: int) -> list[tuple[str, str]] | None:
+    """Column groups of a stacked header, left to right: (top name, sub-name or "").
+
+    The lowest row names the sub-columns of one group of the row above (``小计 | 公务用车购置费 |
+    公务用车运行费`` under ``合计 | 因公出国(境)费 | 公务用车购置及运行费 | 公务接待费``): the
+    group whose words the sub-columns share. Rows are combined upwards until there are
+    ``want`` groups; None when the header does not give that many.
+    """
+    if not rows:
+        return None
+    cur = [(n, "") for n in rows[-1]]
+    if len(cur) == want:
+        return cur
+    for above in reversed(rows[:-1]):
+        if len(above) + len(cur) - 1 != want:
+            return None
+        subs = [n for n, _ in cur if not _SUBTOTAL.match(n)]
+        if not subs:
+            return None
+        score = [min(len(_bigram_set(a) & _bigram_set(x)) for x in subs) for a in above]
+        best = max(score)
+        if best < 2 or score.count(best) != 1:
+            return None  # the sub-columns do not name one group
+        k = score.index(best)
+        return [(a, "") for a in above[:k]] + [(above[k], n) for n, _ in cur] + [(a, "") for a in above[k + 1:]]
+    return None
+
+
+def _spanned(stacked: list[list[str]], values: list[str], line: int, quote: str, unit: str) -> Table | None:
+    """A value row printed without its label under a header spanning several rows.
+
+    ``合计 | 因公出国(境)费 | 公务用车购置及运行费 | 公务接待费`` / ``小计 | 公务用车购置费 | 公务
+    用车运行费`` / ``预算数 | 决算数`` × 6, then ``22.00 | 8.77 | 14.00 | 8.47 | …``. The header
+    gives the columns (group × leaf) and what adds up: the 合计 group is the sum of the other
+    top groups (a group with sub-columns counted by its 小计), and a 小计 is the sum of its
+    sibling sub-columns. Web pages leave empty cells out of the value row; then every way of
+    placing the printed values in order is tried, and only what all placements satisfying the
+    header's sums agree on is read (none satisfying it, or the sums differing: no claim).
+    """
+    leaf = stacked[-1]
+    p = _period(leaf)
+    if p and len(leaf) // p >= 2 and len(stacked) >= 2:
+        subs = leaf[:p]
+        groups = _groups(stacked[:-1], len(leaf) // p)
+    else:
+        subs = [""]
+        groups = _groups(stacked, len(values))
+    if not groups or len(groups) < 3:
+        return None
+    n_slots = len(groups) * len(subs)
+    if len(values) > n_slots or len(values) < 2:
+        return None
+    # the sums the header states, over group indices
+    tops: list[int] = []
+    relations: list[tuple[int, list[int]]] = []
+    total = None
+    children: dict[str, list[int]] = {}
+    for g, (top, sub) in enumerate(groups):
+        if sub:
+            children.setdefault(top, []).append(g)
+    for g, (top, sub) in enumerate(groups):
+        if not sub:
+            if _SUBTOTAL.match(top) or _TOTAL.fullmatch(top):
+                total = g if total is None else -1
+            else:
+                tops.append(g)
+        elif _SUBTOTAL.match(sub):
+            kids = [x for x in children[top] if x != g]
+            if len(kids) >= 2:
+                relations.append((g, kids))
+            if g == children[top][0]:
+                tops.append(g)
+    if any(not any(_SUBTOTAL.match(groups[x][1]) for x in xs) for xs in children.values()):
+        total = -1  # a group with sub-columns but no 小计: the top sum is not printed as such
+    if total is not None and total >= 0 and len(tops) >= 2:
+        relations.insert(0, (total, tops))
+    if not relations:
+        return None
+    from itertools import combinations
+    from math import comb
+
+    if comb(n_slots, len(values)) > 20000:
+        return None
+    placements = [tuple(range(n_slots))] if len(values) == n_slots else combinations(range(n_slots), len(values))
+
+    def cell(pl: tuple[int, ...], slot: int) -> str:
+        return values[pl.index(slot)] if slot in pl else "0"
+
+    def holds(pl: tuple[int, ...]) -> bool:
+        for t, parts in relations:
+            for s in range(len(subs)):
+                tv = Printed(cell(pl, t * len(subs) + s), unit).interval()
+                acc_lo = sum(Printed(cell(pl, q * len(subs) + s), unit).interval().lo for q in parts)
+                acc_hi = sum(Printed(cell(pl, q * len(subs) + s), unit).interval().hi for q in parts)
+                if acc_hi < tv.lo or acc_lo > tv.hi:
+                    return False
+        return True
+
+    if len(values) == n_slots:
+        fitting = [tuple(range(n_slots))]  # every cell printed: the layout alone says where each is
+    else:
+        fitting = [pl for pl in placements if holds(pl)]
+    if not fitting:
+        return None
+    name = [sub if not _SUBTOTAL.match(sub) else top if sub else top for top, sub in groups]
+    name = [top if not sub or _SUBTOTAL.match(sub) else sub for top, sub in groups]
+    row = Row("", values, line, quote)
+    given: list[tuple[Printed, list[Printed], Row]] = []
+    for t, parts in relations:
+        for s in range(len(subs)):
+            seen = {tuple([cell(pl, t * len(subs) + s)] + sorted(cell(pl, q * len(subs) + s) for q in parts))
+                    for pl in fitting}
+            if len(seen) != 1:
+                continue
+            pl = fitting[0]
+            given.append((Printed(cell(pl, t * len(subs) + s), unit, line, name[t] + subs[s]),
+                          [Printed(cell(pl, q * len(subs) + s), unit, line, name[q] + subs[s]) for q in parts], row))
+    # rows for the figures: the groups whose cells all placements agree on
+    rows = []
+    for g in range(len(groups)):
+        cells = []
+        for s in range(len(subs)):
+            got = {cell(pl, g * len(subs) + s) for pl in fitting}
+            cells.append(got.pop() if len(got) == 1 else None)
+        if all(c is not None for c in cells) and any(float(c) != 0 for c in cells):
+            rows.append(Row(name[g], cells, line, quote))
+    return Table([x for x in subs if x], " ".join(" ".join(r) for r in stacked), unit, rows, given)
 
 
 _WS_ROW = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff)）])\s+(?P<nums>[-+]?\d[\d.]*\s*%?(?:\s+[-+]?\d[\d.]*\s*%?)*)\s*$")
@@ -407,4 +569,8 @@ def _exec_claims(t: Table, section: str) -> list[Claim]:
 
 
 def table_claims(t: Table, section: str) -> list[Claim]:
+    if t.given is not None:
+        return [Claim(Kind.SUM, section, row.line, row.quote, {"total": tot, "parts": parts},
+                      rule="arithmetic.sum", note="table (header over several rows)")
+                for tot, parts, row in t.given]
     return _sum_claims(t, section) + _yoy_claims(t, section) + _exec_claims(t, section)

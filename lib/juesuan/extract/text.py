@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Segment", "segments", "HEADING", "heading_level"]
+__all__ = ["HEADING", "Segment", "heading_level", "segments"]
 
 _SENTENCE_END = tuple("。；;：:！？!?")
 # 第二部分 / 一、 / (一) / （一） / 1. 1、 (numbered items are not headings for sections)
