@@ -348,3 +348,151 @@ def test_should_not_sum_reasons_outside_a_known_breakdown(tmp_path: Path) -> Non
     # a partial 三公 list with a rise and a fall says nothing
     mixed = REASONS.replace("增加144.71", "减少144.71").replace("1、公务用车购置增加126.72万元,更换车辆。\n\n", "")
     assert not [x for x in _find(_claims(tmp_path, mixed), 275.76, 144.71, 4.34) if x["kind"] == "sum"]
+
+
+# ------------------------------------------------------------------ headers over several rows
+
+STACKED = """单位:万元
+“三公”经费 | 机关运行经费 | ||||
+合计 | 因公出国(境)费 | 公务用车购置及运行费 | 公务接待费 | ||||
+小计 | 公务用车购置费 | 公务用车运行费 | ||||
+预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 325.88 |
+22.00 | 8.77 | 14.00 | 8.47 | 14.00 | 8.47 | 8.00 | 0.30 |
+公务用车购置及运行维护费支出决算为8.47万元,完成预算的60.50%;公务接待费支出决算为0.30万元,完成预算的3.75%。
+"""
+
+
+def test_should_align_a_value_row_under_a_stacked_header(tmp_path: Path) -> None:
+    # empty cells left out of the value row: the only placements that fit the header's sums agree
+    c = _claims(tmp_path, STACKED)
+    assert _verdicts(c, 22, 14, 8) == {"consistent"}
+    assert _verdicts(c, 8.77, 8.47, 0.3) == {"consistent"}
+    # the narrative rates take their budgets from the aligned table
+    assert _verdicts(c, 8.47, 14, 60.5) == {"consistent"}
+    assert _verdicts(c, 0.3, 8, 3.75) == {"consistent"}
+
+
+def test_should_not_align_a_value_row_that_fits_no_placement(tmp_path: Path) -> None:
+    c = _claims(tmp_path, STACKED.replace("22.00 | 8.77", "40.00 | 8.77"))
+    assert not [x for x in c if x["kind"] == "sum" and 40 in _nums(x)]
+    assert not [x for x in _find(c, 8.47, 14, 60.5) if x["verdict"] != "uncheckable"]
+
+
+def test_should_not_take_an_adjusted_budget_for_a_rate_of_the_initial_budget(tmp_path: Path) -> None:
+    text = ("单位:万元\n项目 | 调整预算数 | 决算数 |\n公务接待费 | 8.00 | 0.30 |\n"
+            "公务接待费支出决算为0.30万元,完成年初预算的3.75%。\n")
+    assert not [x for x in _find(_claims(tmp_path, text), 0.3, 8, 3.75) if x["kind"] == "execution"]
+
+
+# ------------------------------------------------------------------ totals carried across sentences
+
+SUBTOTAL = ("(一)本单位2021年度总收入581.45万元,其中本年收入390.55万元,较2020年度决算数减少175.26万元,下降31%。\n"
+            "收入具体情况如下。\n1.一般公共预算财政拨款收入382.17万元,较2020年度决算数减少157.86万元,下降29.2%。\n"
+            "2.上级补助收入8.38万元,较2020年度决算数减少17.40万元,下降67.5%。\n"
+            "3.上年结转和结余190.89万元,较2020年度决算数减少7.63万元,下降3.8%。\n")
+
+
+def test_should_read_grand_total_as_this_year_plus_carried_over(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SUBTOTAL)
+    assert _verdicts(c, 581.45, 390.55, 190.89) == {"consistent"}
+    assert "consistent" in _verdicts(c, 390.55, 382.17, 8.38)
+    assert "consistent" in _verdicts(c, 175.26, 157.86, 17.4)
+    c = _claims(tmp_path, SUBTOTAL.replace("190.89", "199.89"))
+    assert "inconsistent" in _verdicts(c, 581.45, 390.55, 199.89)
+
+
+def test_should_not_add_carried_over_funds_to_this_years_income(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SUBTOTAL)
+    assert not [x for x in _find(c, 390.55, 190.89) if x["kind"] == "sum" and x["reported"]["total"] == 390.55]
+    # without a "总收入…其中本年收入" head the numbered items are not read as its parts
+    c = _claims(tmp_path, SUBTOTAL.replace("总收入581.45万元,其中本年收入", "本年收入"))
+    assert not [x for x in _find(c, 390.55, 382.17, 8.38) if x["kind"] == "sum"]
+
+
+BREAKDOWN = ("一、累计完成公共财政预算总收入67949万元,比上年同期增加6517万元,增长10.61%。\n"
+             "二、分征收部门完成情况为:国税局完成13040万元,减少201万元,下降1.52%;地税局完成24307万元,"
+             "增加2635万元,增长12.16%;财政局完成30602万元,增加4083万元,增长15.4%。\n")
+
+
+def test_should_read_a_breakdown_of_an_earlier_total(tmp_path: Path) -> None:
+    c = _claims(tmp_path, BREAKDOWN)
+    assert _verdicts(c, 67949, 13040, 24307, 30602) == {"consistent"}
+    assert _verdicts(c, 6517, 201, 2635, 4083) == {"consistent"}
+    c = _claims(tmp_path, BREAKDOWN.replace("30602", "36602"))
+    assert "inconsistent" in _verdicts(c, 67949, 13040, 24307, 36602)
+
+
+def test_should_not_read_a_breakdown_without_a_grand_total(tmp_path: Path) -> None:
+    text = BREAKDOWN.replace("公共财政预算总收入", "地方税收")
+    assert not [x for x in _find(_claims(tmp_path, text), 67949, 13040) if x["kind"] == "sum"]
+    # a paragraph that does not say it breaks a total down is not read as one
+    text = BREAKDOWN.replace("分征收部门完成情况为:", "")
+    assert not [x for x in _find(_claims(tmp_path, text), 67949, 13040) if x["kind"] == "sum"]
+
+
+BUDGETS_TABLE = """单位:万元
+项目 | 年初预算数 | 调整预算数 | 决算数 | 完成率 |
+一般公共预算财政拨款收入 | 100.00 | 120.00 | 118.00 | 118.00% |
+"""
+
+
+def test_should_read_a_bare_rate_against_either_budget_column(tmp_path: Path) -> None:
+    # 完成率 under 年初预算数 and 调整预算数: 118/100 fits the 年初 column
+    assert "consistent" in _verdicts(_claims(tmp_path, BUDGETS_TABLE), 118, 118, 100)
+    c = _claims(tmp_path, BUDGETS_TABLE.replace("118.00%", "90.00%"))
+    assert _verdicts(c, 118, 90, 120) == {"inconsistent"}
+
+
+def test_should_not_read_a_named_rate_against_the_other_budget(tmp_path: Path) -> None:
+    # 完成年初预算% names its base: 118/120 = 98.33% is not what it says
+    text = BUDGETS_TABLE.replace("完成率", "完成年初预算%").replace("118.00%", "98.33%")
+    assert _verdicts(_claims(tmp_path, text), 118, 98.33, 100) == {"inconsistent"}
+
+
+def test_should_read_a_total_row_under_its_parts(tmp_path: Path) -> None:
+    text = "单位:万元\n项目 | 年初预算数 | 决算数 |\n货物 | 10.00 | 8.50 |\n服务 | 40.00 | 39.43 |\n合计 | 50.00 | 47.93 |\n"
+    c = _claims(tmp_path, text)
+    assert _verdicts(c, 50, 10, 40) == {"consistent"}
+    assert _verdicts(_claims(tmp_path, text.replace("47.93", "28.69")), 28.69, 8.5, 39.43) == {"inconsistent"}
+
+
+def test_should_not_add_nested_rows_into_a_bottom_total(tmp_path: Path) -> None:
+    text = ("单位:万元\n项目 | 预算数 | 决算数 |\n公务接待费 | 8.00 | 0.30 |\n公务用车购置及运行费 | 14.00 | 8.47 |\n"
+            "公务用车购置费 | 0.00 | 0.00 |\n公务用车运行费 | 14.00 | 8.47 |\n合计 | 22.00 | 8.77 |\n")
+    assert not [x for x in _claims(tmp_path, text) if x["kind"] == "sum" and x["reported"]["total"] in (22, 8.77)]
+    # a 行次 column is not an amount
+    text = "单位:万元\n项目 | 行次 | 决算数 |\n货物 | 1 | 8.50 |\n服务 | 2 | 39.43 |\n合计 | 3 | 47.93 |\n"
+    assert not [x for x in _claims(tmp_path, text) if x["kind"] == "sum" and x["reported"]["total"] == 3]
+
+
+NEWS = ("公务用车1229.65万元\n养206辆车花1114万\n"
+        "审计署表示,2010年公务用车购置及运作费主要包括两方面的支出。\n其一,车辆购置支出115万元。\n"
+        "其二,车辆运作维护支出。全年车辆运作费1114.65万元,平均每辆车运作维护费5.41万元。\n\n"
+        "公务接待657.42万元\n涉外接待支出140万\n审计署表示,其中涉外的公务接待费支出140万元。\n"
+        "而其他公务接待费支出517.42万元,主要用于交换审计情况。\n")
+
+
+def test_should_split_a_news_title_amount_by_the_text_below(tmp_path: Path) -> None:
+    c = _claims(tmp_path, NEWS)
+    assert _verdicts(c, 1229.65, 115, 1114.65) == {"consistent"}
+    assert _verdicts(c, 657.42, 140, 517.42) == {"consistent"}
+    assert "inconsistent" in _verdicts(_claims(tmp_path, NEWS.replace("1229.65", "1029.65")), 1029.65, 115, 1114.65)
+
+
+def test_should_not_split_a_subtitle_or_a_different_item(tmp_path: Path) -> None:
+    c = _claims(tmp_path, NEWS)
+    # the subtitle (养206辆车花1114万) is not the total of the items
+    assert not [x for x in c if x["kind"] == "sum" and x["reported"]["total"] in (1114, 140)]
+    # "其他" of another item than the one named after 其中
+    text = NEWS.replace("而其他公务接待费支出517.42万元", "而其他会议费支出517.42万元")
+    assert not _find(_claims(tmp_path, text), 657.42, 140, 517.42)
+    # the number of items said beforehand (三方面) does not match the items found
+    text = NEWS.replace("两方面", "三方面")
+    assert not _find(_claims(tmp_path, text), 1229.65, 115, 1114.65)
+
+
+def test_should_not_sum_counts_beside_amounts_under_a_stacked_header(tmp_path: Path) -> None:
+    text = ("单位:万元\n“三公”经费 | ||||\n合计 | 因公出国(境)费 | 公务接待费 | 接待批次 | ||||\n"
+            "预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 |\n"
+            "22.00 | 8.77 | 0.00 | 0.00 | 8.00 | 0.30 | 14.00 | 8.47 |\n")
+    assert not [x for x in _claims(tmp_path, text) if x["kind"] == "sum" and x["reported"]["total"] in (22, 8.77)]

@@ -280,6 +280,12 @@ def _check_execution(claim: Claim, r: _Relations) -> None:
     if actual is None or budget is None or pct is None:
         return
     rec = ratio_pct(actual.interval(), budget.interval())
+    alt = _one(claim, "budget_alt")
+    if alt is not None:
+        # a table with both 年初预算 and 调整预算 columns and a bare 完成率: either may be the base
+        rec_alt = ratio_pct(actual.interval(), alt.interval())
+        if rec_alt is not None and (rec is None or (pct.interval().distance(rec_alt) < pct.interval().distance(rec))):
+            budget, rec = alt, rec_alt
     if rec is None:
         r.note("execution rate against a zero budget")
         return

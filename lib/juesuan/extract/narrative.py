@@ -351,16 +351,19 @@ def _year_pair(ctx: _Ctx, numbers: dict, prefix: str, cmp: re.Match[str] | None,
 _GENERIC = re.compile(r"支出决算数?|决算数?|支出|共计|合计|总计|总额|数$|实际|全年|年初|预算数?|[为是]$")
 
 
+_ALIAS = re.compile(r"运行(?:维护|维修|维持)费")  # the same 三公 item under its usual names (domain §7.3)
+
+
 def _budget_of(ctx: _Ctx, subject: str, before: int) -> Printed | None:
     """The budget figure printed earlier for the item ``subject`` names (its words, not totals)."""
-    core = _bigrams(_GENERIC.sub("", _NUMBERING.sub("", subject)))
+    core = _bigrams(_ALIAS.sub("运行费", _GENERIC.sub("", _NUMBERING.sub("", subject))))
     if not core:
         return None
     best, score = None, 0.0
     for f in ctx.figures:
         if f.is_change or f.order >= ctx.base + before or not _BUDGET_TAIL.search(f.label):
             continue
-        lab = _bigrams(_GENERIC.sub("", f.label))
+        lab = _bigrams(_ALIAS.sub("运行费", _GENERIC.sub("", f.label)))
         s = len(core & lab) / len(core)
         if s >= score:
             best, score = f, s
@@ -419,6 +422,12 @@ def _executions(ctx: _Ctx) -> None:
         numbers: dict[str, Printed | list[Printed]] = {"actual": _printed(ctx, actual)}
         if budget is not None:
             numbers["budget"] = _printed(ctx, budget)
+        else:
+            # "公务接待费支出决算为0.30万元,完成预算的3.75%": the item's budget printed earlier (a table)
+            found = _budget_of(ctx, _label(text, actual), actual.start)
+            said = text[_sentence_start(text, actual.start): p.end]
+            if found is not None and found.value != 0 and _same_budget(said, found.label):
+                numbers["budget"] = found
         numbers["pct"] = _printed(ctx, p)
         start = min(actual.start, budget.start if budget else actual.start)
         ctx.claims.append(Claim(Kind.EXECUTION, ctx.section, ctx.seg.line_at(p.start),
@@ -431,6 +440,16 @@ def _executions(ctx: _Ctx) -> None:
             ctx.claims.append(Claim(Kind.DIRECTION, ctx.section, ctx.seg.line_at(p.start),
                                     _quote(ctx, start, p.end + dm.end()),
                                     {"pct": _printed(ctx, p)}, {"says": says}, rule="wording.execution_direction"))
+
+
+def _same_budget(said: str, label: str) -> bool:
+    """The budget figure is the one the rate is of: 年初 vs 调整 and the year agree."""
+    if ("调整" in label) != ("调整" in said and "年初" not in said):
+        return False
+    if "上年" in label:
+        return False
+    ys, yl = _YEAR.findall(said), _YEAR.findall(label)
+    return not (ys and yl and ys[-1] != yl[-1])
 
 
 # --------------------------------------------------------------------------- shares
@@ -921,7 +940,6 @@ def _reason_claim(ctxs: list[_Ctx], k: int, total: Token, scheme: str) -> Claim 
     ctx0 = ctxs[k]
     pieces: list[tuple[_Ctx, int, int]] = []
     text0 = ctx0.seg.text
-    end0 = text0.find("。", total.end)
     pieces.append((ctx0, total.end, len(text0)))
     for ctx in ctxs[k + 1: k + 8]:
         first = ctx.seg.text.lstrip()
@@ -996,6 +1014,266 @@ def _reason_claim(ctxs: list[_Ctx], k: int, total: Token, scheme: str) -> Claim 
                  note="total change = sum of the items' changes given as its reasons")
 
 
+_GRAND = re.compile(r"(?:总(收入|支出)|(收入|支出)总计)$")
+_THIS_YEAR = re.compile(r"^(?:其中[:：]?)?本年(?:度)?(收入|支出)(?:合计|决算)?$")
+_CARRY = re.compile(r"结转|结余")
+_ITEM_START = re.compile(r"(?:^|(?<=[\n。；;]))\s*(\d{1,2})[.、．](?!\d)")
+
+
+def _items_after(ctxs: list[_Ctx], k: int, start: int) -> list[tuple[_Ctx, int, int]]:
+    """The numbered items ``1.`` ``2.`` … that follow ``start`` in segment ``k`` and in the
+    numbered segments right after it (same section): (segment, start, end) per item."""
+    spans: list[tuple[_Ctx, int]] = []
+    ctx0 = ctxs[k]
+    want = 1
+    for j, ctx in enumerate(ctxs[k: k + 12]):
+        if j and (ctx.section != ctx0.section or not _ITEM_START.match(ctx.seg.text)):
+            break
+        for m in _ITEM_START.finditer(ctx.seg.text, start if j == 0 else 0):
+            if int(m.group(1)) != want:
+                if spans:
+                    break
+                continue
+            spans.append((ctx, m.end()))
+            want += 1
+    out = []
+    for n, (ctx, a) in enumerate(spans):
+        nxt = spans[n + 1] if n + 1 < len(spans) else None
+        b = nxt[1] if nxt is not None and nxt[0] is ctx else len(ctx.seg.text)
+        if nxt is not None and nxt[0] is ctx:
+            b = ctx.seg.text.rfind(str(n + 2), a, b)
+        out.append((ctx, a, b))
+    return out
+
+
+def _subtotal_sums(ctxs: list[_Ctx]) -> list[Claim]:
+    """"总收入A万元,其中本年收入B万元,较上年减少C…" followed by numbered items ``1.一般公共预算财政
+    拨款收入…2.上级补助收入…3.上年结转和结余…``: the items that are carried-over funds (结转/结余)
+    complete the grand total (A = B + carried), the others are the parts of this year's B, and
+    their changes the parts of B's change. Open lists (an item may be left unsaid): only an
+    excess is checked, and changes with mixed signs only when the amounts add up to B."""
+    out: list[Claim] = []
+    for k, ctx in enumerate(ctxs):
+        text = ctx.seg.text
+        for i, h in enumerate(ctx.toks):
+            if h.kind != "amt" or h.role == "change":
+                continue
+            g = _GRAND.search(_label(text, h))
+            if not g or not _LIST_INTRO.match(text[h.end: h.end + 6]):
+                continue
+            side = g.group(1) or g.group(2)
+            sub = next((t for t in ctx.toks[i + 1: i + 2] if t.kind == "amt" and t.role != "change"), None)
+            sm = _THIS_YEAR.match(_label(text, sub)) if sub is not None else None
+            if sub is None or not sm or sm.group(1) != side:
+                continue
+            send = re.search(r"[。\n]|$", text[sub.end:]).start() + sub.end
+            sub_change = next((t for t in ctx.toks if sub.end <= t.start < send and t.role == "change"), None)
+            carried, own, changes = [], [], []
+            for ictx, a, b in _items_after(ctxs, k, send):
+                itext = ictx.seg.text
+                toks = [t for t in ictx.toks if a <= t.start < b and t.kind == "amt"
+                        and not _in_explanation(itext, t.start)]
+                amt = next((t for t in toks if t.role != "change"), None)
+                if amt is None:
+                    carried = own = []
+                    break
+                name = itext[a: amt.start]
+                if _CARRY.search(name):
+                    carried.append(_printed(ictx, amt))
+                elif side in name or not re.search(r"收入|支出", name):
+                    own.append(_printed(ictx, amt))
+                    chg = next((t for t in toks if t.role == "change"), None)
+                    changes.append(_signed_change(ictx, chg) if chg is not None else None)
+                else:
+                    carried = own = []
+                    break
+            quote = _quote(ctx, h.start, sub.end)
+            if carried:
+                out.append(Claim(Kind.SUM, ctx.section, ctx.seg.line_at(h.start), quote,
+                                 {"total": _printed(ctx, h), "parts": [_printed(ctx, sub)] + carried},
+                                 {"open": "其中"}, rule="arithmetic.sum",
+                                 note="grand total = this year's + carried-over funds"))
+            if len(own) < 2:
+                continue
+            total = _printed(ctx, sub)
+            out.append(Claim(Kind.SUM, ctx.section, ctx.seg.line_at(sub.start), _quote(ctx, sub.start, sub.end),
+                             {"total": total, "parts": own}, {"open": "其中"}, rule="arithmetic.sum",
+                             note="this year's total = the numbered items"))
+            if sub_change is None or any(c is None for c in changes):
+                continue
+            iv = total.interval()
+            complete = (sum(p.interval().lo for p in own) <= iv.hi and sum(p.interval().hi for p in own) >= iv.lo)
+            signs = {c.text.startswith("-") for c in changes if c.value != 0}
+            if not complete and len(signs) > 1:
+                continue
+            if not complete and signs == {True}:
+                parts = [Printed(c.text.lstrip("-"), c.unit, c.line, c.label) for c in changes]
+                tot = _printed(ctx, sub_change)
+            else:
+                parts, tot = changes, _signed_change(ctx, sub_change)
+            out.append(Claim(Kind.SUM, ctx.section, ctx.seg.line_at(sub_change.start),
+                             _quote(ctx, sub.start, sub_change.end), {"total": tot, "parts": parts},
+                             {} if complete else {"open": "其中"}, rule="arithmetic.sum",
+                             note="total change = sum of the items' changes"))
+    return out
+
+
+_BREAKDOWN = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])?\s*"
+                        r"(?:分|按)(?P<by>[\u4e00-\u9fff]{2,8}?)(?:看|分|划分|统计|(?:完成|执行)?情况(?:为|是|如下)?)\s*[:：,，]")
+_GRAND_WORD = re.compile(r"总(?:收入|支出)|(?:收入|支出)总(?:计|额)|合计")
+
+
+def _breakdown_sums(ctxs: list[_Ctx]) -> list[Claim]:
+    """"分收入结构看:税收收入A,增加a…;非税收入B,增加b…" / "分征收部门完成情况为:X完成C…;Y完成D…":
+    a paragraph that breaks down by some attribute the grand total stated in an earlier
+    paragraph (``总收入T万元,比上年同期增加t万元``): T = A + B and t = a + b. The total is the
+    first amount of the nearest earlier paragraph that is not itself a breakdown, when its
+    words name a grand total of the same side (收入/支出). Open lists, as for 其中."""
+    out: list[Claim] = []
+    for k, ctx in enumerate(ctxs):
+        text = ctx.seg.text
+        m = _BREAKDOWN.match(text)
+        if not m:
+            continue
+        head = head_change = None
+        for prev in reversed(ctxs[max(0, k - 6): k]):
+            if _BREAKDOWN.match(prev.seg.text):
+                continue
+            ptext = prev.seg.text
+            head = next((t for t in prev.toks if t.kind == "amt" and t.role != "change"
+                         and not _in_explanation(ptext, t.start)), None)
+            if head is not None:
+                send = re.search(r"[。\n]|$", ptext[head.end:]).start() + head.end
+                head_change = next((t for t in prev.toks if head.end <= t.start < send and t.role == "change"), None)
+                hctx = prev
+            break
+        if head is None:
+            continue
+        hlabel = _label(hctx.seg.text, head)
+        side = "收入" if "收入" in hlabel else "支出" if "支出" in hlabel else ""
+        if not side or not _GRAND_WORD.search(hlabel):
+            continue
+        other = "支出" if side == "收入" else "收入"
+        body_end = re.search(r"。|$", text[m.end():]).start() + m.end()
+        items = []
+        for piece in re.finditer(r"[^；;]+", text[m.end(): body_end]):
+            a, b = m.end() + piece.start(), m.end() + piece.end()
+            toks = [t for t in ctx.toks if a <= t.start < b and t.kind == "amt" and not _in_explanation(text, t.start)]
+            amt = next((t for t in toks if t.role != "change"), None)
+            if amt is None or other in _label(text, amt):
+                items = []
+                break
+            items.append((amt, next((t for t in toks if t.role == "change"), None)))
+        if len(items) < 2:
+            continue
+        total = _printed(hctx, head)
+        parts = [_printed(ctx, a) for a, _c in items]
+        quote = _quote(ctx, 0, body_end)
+        out.append(Claim(Kind.SUM, ctx.section, ctx.seg.line_at(items[0][0].start), quote,
+                         {"total": total, "parts": parts}, {"open": "其中"}, rule="arithmetic.sum",
+                         note=f"breakdown by {m.group('by')} of the total stated earlier"))
+        if head_change is None or any(c is None for _a, c in items):
+            continue
+        iv = total.interval()
+        complete = (sum(p.interval().lo for p in parts) <= iv.hi and sum(p.interval().hi for p in parts) >= iv.lo)
+        changes = [_signed_change(ctx, c) for _a, c in items if c is not None]
+        signs = {c.text.startswith("-") for c in changes if c.value != 0}
+        if not complete and len(signs) > 1:
+            continue
+        if not complete and signs == {True}:
+            changes = [Printed(c.text.lstrip("-"), c.unit, c.line, c.label) for c in changes]
+            tot = _printed(hctx, head_change)
+        else:
+            tot = _signed_change(hctx, head_change)
+        out.append(Claim(Kind.SUM, ctx.section, ctx.seg.line_at(items[0][0].start), quote,
+                         {"total": tot, "parts": changes}, {} if complete else {"open": "其中"},
+                         rule="arithmetic.sum", note="total change = sum of the breakdown's changes"))
+    return out
+
+
+_ENUM = re.compile(r"其([一二三四五六七八九十])[,，、:：]")
+_ASPECTS = re.compile(r"(?:包括|分为|有)([两二三四五六七八九十])(?:个)?(?:方面|部分|类|项)")
+_REST = re.compile(r"(?:^|[。；;\n,，])\s*(?:而|另外|此外)?\s*(?:其他|其余)(?P<what>[^,，。;；\d]{0,16}?)(?=-?\d)")
+_CN_NUM = "一二三四五六七八九十"
+
+
+def _is_headline(ctx: _Ctx) -> bool:
+    text = ctx.seg.text.strip()
+    amts = [t for t in ctx.toks if t.kind == "amt"]
+    return (len(ctx.seg.lines) == 1 and len(text) <= 24 and len(amts) == 1 and not text.endswith(tuple(_STRONG))
+            and bool(re.match(r"[\u4e00-\u9fff“\"]", text)))
+
+
+def _headline_sums(ctxs: list[_Ctx]) -> list[Claim]:
+    """News pages: a title ``公务用车1229.65万元`` (subtitles may follow) over a body that splits
+    it — ``…主要包括两方面的支出。其一,车辆购置支出115万元…其二,…车辆运作费1114.65万元`` or
+    ``其中涉外的公务接待费支出140万元…而其他公务接待费支出517.42万元``. The first title of the
+    run is the total when the body's subject repeats its words; each part is the first amount of
+    its item. Open (an item's first amount may be a detail of it): only an excess is an error."""
+    out: list[Claim] = []
+    k = 0
+    while k < len(ctxs):
+        if not _is_headline(ctxs[k]) or (k and _is_headline(ctxs[k - 1])):
+            k += 1
+            continue
+        title = ctxs[k]
+        head = next(t for t in title.toks if t.kind == "amt")
+        j = k + 1
+        while j < len(ctxs) and _is_headline(ctxs[j]):
+            j += 1
+        body = []
+        while j < len(ctxs) and not _is_headline(ctxs[j]) and len(body) < 6:
+            body.append(ctxs[j])
+            j += 1
+        k = j
+        words = _bigrams(_GENERIC.sub("", _label(title.seg.text, head)))
+        if not body or not words:
+            continue
+        parts: list[tuple[_Ctx, Token]] = []
+        # 其一 … 其二 … (the number of items said beforehand, when it is)
+        marks = [(c, m) for c in body for m in _ENUM.finditer(c.seg.text)]
+        if len(marks) >= 2 and [_CN_NUM.index(m.group(1)) for _c, m in marks] == list(range(len(marks))):
+            # the words before 其一: they name the subject and may say how many items follow
+            intro = "".join(c.seg.text for c in body[: body.index(marks[0][0])])
+            intro += marks[0][0].seg.text[: marks[0][1].start()]
+            said = _ASPECTS.search(intro)
+            if said and _CN_NUM.index(said.group(1).replace("两", "二")) + 1 != len(marks):
+                continue
+            if len(words & _bigrams(intro)) < 0.6 * len(words):
+                continue
+            for n, (c, m) in enumerate(marks):
+                end = marks[n + 1][1].start() if n + 1 < len(marks) and marks[n + 1][0] is c else len(c.seg.text)
+                tok = next((t for t in c.toks if m.end() <= t.start < end and t.kind == "amt" and t.role != "change"), None)
+                if tok is None:
+                    parts = []
+                    break
+                parts.append((c, tok))
+        else:
+            # 其中 A … 其他 B: the part named and the rest of the same item
+            for c in body:
+                text = c.seg.text
+                q = text.find("其中")
+                rest = next((r for r in _REST.finditer(text) if r.start() > q >= 0), None)
+                if rest is None:
+                    continue
+                first = next((t for t in c.toks if q < t.start < rest.start() and t.kind == "amt"
+                              and t.role != "change"), None)
+                other = next((t for t in c.toks if t.start >= rest.end() and t.kind == "amt"), None)
+                what = _bigrams(_GENERIC.sub("", rest.group("what")))
+                if first is None or other is None or other.start - rest.end() > 2 or not what:
+                    continue
+                if len(what & _bigrams(_label(text, first))) < 0.6 * len(what) or len(words & what) < 0.6 * len(words):
+                    continue
+                parts = [(c, first), (c, other)]
+                break
+        if len(parts) < 2:
+            continue
+        out.append(Claim(Kind.SUM, title.section, title.seg.line_at(head.start), _quote(title, head.start, head.end),
+                         {"total": _printed(title, head), "parts": [_printed(c, t) for c, t in parts]},
+                         {"open": "其中"}, rule="arithmetic.sum", note="a title's amount split in the text below it"))
+    return out
+
+
 def _mark_changes(text: str, toks: list[Token]) -> None:
     for t in toks:
         if t.kind == "amt" and _DIR_BEFORE.search(text[max(0, t.start - 12): t.start]):
@@ -1040,4 +1318,7 @@ def extract_narrative(segs: list[tuple[Segment, str]], table_figures: list[Figur
         claims.extend(ctx.claims)
         ctxs.append(ctx)
     claims.extend(_reason_sums(ctxs, claims))
+    claims.extend(_subtotal_sums(ctxs))
+    claims.extend(_breakdown_sums(ctxs))
+    claims.extend(_headline_sums(ctxs))
     return claims, figures

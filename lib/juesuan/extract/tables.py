@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations, pairwise
+from math import comb
 
 from ..claims import Claim, Kind, Printed
 
@@ -208,6 +210,7 @@ def _inline(lines, i: int) -> tuple[list[Table], int]:
 
 
 _SUBTOTAL = re.compile(r"^(?:小计|合计|总计)$")
+_NOT_PART = re.compile(r"机关运行|人次|批次|团组|辆|个数|人数|次数|数量|率|%|行次|栏次")
 
 
 def _period(names: list[str]) -> int:
@@ -297,13 +300,12 @@ def _spanned(stacked: list[list[str]], values: list[str], line: int, quote: str,
                 tops.append(g)
     if any(not any(_SUBTOTAL.match(groups[x][1]) for x in xs) for xs in children.values()):
         total = -1  # a group with sub-columns but no 小计: the top sum is not printed as such
+    if any(_NOT_PART.search(top + sub) for top, sub in groups):
+        total = -1  # counts, rates or 机关运行经费 beside the amounts: 合计 is not the sum of every group
     if total is not None and total >= 0 and len(tops) >= 2:
         relations.insert(0, (total, tops))
     if not relations:
         return None
-    from itertools import combinations
-    from math import comb
-
     if comb(n_slots, len(values)) > 20000:
         return None
     placements = [tuple(range(n_slots))] if len(values) == n_slots else combinations(range(n_slots), len(values))
@@ -327,9 +329,9 @@ def _spanned(stacked: list[list[str]], values: list[str], line: int, quote: str,
         fitting = [pl for pl in placements if holds(pl)]
     if not fitting:
         return None
-    name = [sub if not _SUBTOTAL.match(sub) else top if sub else top for top, sub in groups]
     name = [top if not sub or _SUBTOTAL.match(sub) else sub for top, sub in groups]
-    row = Row("", values, line, quote)
+    # the note travels on the value row: whether its cells were placed by the header's sums
+    row = Row("" if len(values) == n_slots else "placed", values, line, quote)
     given: list[tuple[Printed, list[Printed], Row]] = []
     for t, parts in relations:
         for s in range(len(subs)):
@@ -504,6 +506,40 @@ def _sum_claims(t: Table, section: str) -> list[Claim]:
             emit(r, kids, open_=False)
         if i in groups:
             emit(r, groups[i], open_=True)
+    out += _bottom_total(t, section)
+    return out
+
+
+_NOT_AMOUNT = re.compile(r"行次|栏次|序号|编码|代码|编号|人数|个数|数量|%|率")
+
+
+def _bottom_total(t: Table, section: str) -> list[Claim]:
+    """``货物 | 8.50 | … / 工程 | … / 服务 | … / 合计 | 47.93 | …``: a pipe table whose only total
+    row is its last row, printed right under rows that follow the header line by line (none
+    left unread), and whose columns are all named amounts, states that row = Σ the rows above."""
+    rows = t.rows
+    if len(rows) < 3 or not rows[-1].is_total or sum(r.is_total for r in rows) != 1:
+        return []
+    if any(r.level or r.is_sub for r in rows) or "|" not in rows[0].quote:
+        return []
+    width = len(rows[-1].cells)
+    if len(t.header) != width:
+        return []
+    names = [_bigram_set(r.name) for r in rows[:-1]]
+    if any(a and b and len(a & b) >= 0.75 * min(len(a), len(b)) for n, a in enumerate(names) for b in names[n + 1:]):
+        return []  # 公务用车购置及运行费 over 公务用车购置费: rows nested without 其中, not a flat list
+    if any(b.line != a.line + 1 for a, b in pairwise(rows)) or any(len(r.cells) != width for r in rows):
+        return []
+    out = []
+    for k in range(width):
+        if any(_is_pct(r.cells[k]) for r in rows) or re.search(r"率|%|比例|比重", t.header[k]):
+            break
+        if _NOT_AMOUNT.search(t.header[k]):
+            continue
+        out.append(Claim(Kind.SUM, section, rows[-1].line, rows[-1].quote,
+                         {"total": _printed(rows[-1], k, t.unit, _col(t, k)),
+                          "parts": [_printed(r, k, t.unit, _col(t, k)) for r in rows[:-1]]},
+                         rule="arithmetic.sum", note="table (total row under its parts)"))
     return out
 
 
@@ -545,7 +581,7 @@ def _yoy_claims(t: Table, section: str) -> list[Claim]:
     return out
 
 
-_EXEC_RATE = re.compile(r"执行率|完成率")
+_EXEC_RATE = re.compile(r"执行率|完成率|完成(?:年初|调整后?|全年)?预算(?:数)?(?:的)?(?:%|比例|百分比)")
 _EXEC_ACTUAL = re.compile(r"执行数|决算数|完成数|实际支出")
 _EXEC_BUDGET = re.compile(r"预算")
 
@@ -563,6 +599,12 @@ def _exec_claims(t: Table, section: str) -> list[Claim]:
             continue
         nums = {"actual": _printed(r, pr - 1, t.unit), "budget": _printed(r, pr - 2, t.unit),
                 "pct": _printed(r, pr, t.unit)}
+        if pr >= 3 and hr >= 3 and _EXEC_BUDGET.search(h[hr - 3]) and not _is_pct(r.cells[pr - 3]):
+            if "年初" in h[hr] and "年初" in h[hr - 3] and "年初" not in h[hr - 2]:
+                nums["budget"] = _printed(r, pr - 3, t.unit)  # 完成年初预算%: the 年初 column
+            elif not re.search(r"年初|调整|全年", h[hr]):
+                # 年初预算数 | 调整预算数 | 决算数 | 完成率: the rate does not say which budget it is of
+                nums["budget_alt"] = _printed(r, pr - 3, t.unit)
         out.append(Claim(Kind.EXECUTION, section, r.line, r.quote, nums, rule="arithmetic.execution",
                          note="table"))
     return out
@@ -571,6 +613,8 @@ def _exec_claims(t: Table, section: str) -> list[Claim]:
 def table_claims(t: Table, section: str) -> list[Claim]:
     if t.given is not None:
         return [Claim(Kind.SUM, section, row.line, row.quote, {"total": tot, "parts": parts},
-                      rule="arithmetic.sum", note="table (header over several rows)")
+                      rule="arithmetic.sum",
+                      note="table (header over several rows)" if not row.label else
+                      "table (header over several rows; empty cells left out, placed where the header's sums hold)")
                 for tot, parts, row in t.given]
     return _sum_claims(t, section) + _yoy_claims(t, section) + _exec_claims(t, section)
