@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: help env report test bench lock clean
+.PHONY: help env report test chromium bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,8 +21,19 @@ $(STAMP): requirements.lock pyproject.toml
 report: $(STAMP)  ## audit the bundled example into reports/
 	$(BIN)/juesuan audit params/songshan-gov-office.yaml -o reports --exit-zero
 
-test: $(STAMP)  ## run the whole test suite
+test: $(STAMP) chromium  ## run the whole test suite
 	$(BIN)/python -m pytest
+
+# The report's browser test opens it in Debian's chromium. Installed here when missing and this
+# is root with apt-get; otherwise the test is skipped and pytest's summary says why.
+chromium:  ## install Debian's chromium for the report's browser test (root only; else that test skips)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium (Debian) for the report's browser test"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
+	    || { DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } \
+	    || echo "could not install chromium: the report's browser test will be skipped"; \
+	else echo "chromium is not installed and cannot be (needs root and apt-get): the report's browser test will be skipped"; fi
 
 bench: $(STAMP)  ## run the benchmarks in bench/
 	$(BIN)/python bench/run_all.py

@@ -138,3 +138,121 @@ def test_an_empty_side_says_not_disclosed():
 def test_a_frame_without_the_expected_columns_is_a_clear_error():
     with pytest.raises(ValueError, match="expenditure frame lacks column"):
         composition_chart(_income(), pd.DataFrame({"item": ["基本支出"]}), TITLE)
+
+
+# -- the analysis charts ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed():
+    from juesuan.audit import audit_document
+    from juesuan.params import load_params
+
+    return audit_document(load_params(Path(__file__).resolve().parents[1] / "params" / "songshan-gov-office.yaml"))
+
+
+def _analysis_charts(seed):
+    from juesuan import charts
+
+    v, p = seed.variance, seed.performance
+    return {
+        "budget_variance": lambda: charts.budget_variance_chart(v.lines, execution_low_pct=v.execution_low_pct),
+        "explained": lambda: charts.explained_variance_chart(v.explained, v.reasons),
+        "scores": lambda: charts.score_chart(p.scores),
+        "achievement": lambda: charts.achievement_chart(p.indicators, limit=p.target_ratio_limit),
+    }
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [
+        t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+
+
+@pytest.mark.parametrize("name", ["budget_variance", "explained", "scores", "achievement"])
+def test_analysis_charts_render_chinese_reproducibly(seed, name):
+    draw = _analysis_charts(seed)[name]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first = _png(draw())
+    assert _missing_glyph_warnings(caught) == []
+    plt.close("all")
+    assert _png(draw()) == first
+    assert matplotlib.rcParams["font.sans-serif"][0] == "Noto Sans SC"
+
+
+def test_budget_variance_chart_diverges_around_zero(seed):
+    from juesuan.charts import budget_variance_chart
+
+    fig = budget_variance_chart(seed.variance.lines)
+    left, right = fig.axes
+    assert [t.get_text() for t in left.get_yticklabels()][:2] == ["行政运行", "一般行政管理事务"]
+    texts = [t.get_text() for t in left.texts]
+    assert "-207.89" in texts and "+8.60" in texts and "838.90 → 631.01" in texts
+    assert "无年初预算" in [t.get_text() for t in right.texts]
+    assert left.get_xlim()[0] < 0 < left.get_xlim()[1]
+
+
+def test_explained_chart_shows_the_unexplained_remainder(seed):
+    from juesuan.charts import explained_variance_chart
+
+    texts = _texts(explained_variance_chart(seed.variance.explained, seed.variance.reasons))
+    assert any(t.startswith("未说明 25.78 万元") for t in texts)
+    assert any("工资福利支出" in t for t in texts)
+    assert any(t.startswith("原因合计与差异一致") for t in texts)
+
+
+def test_score_chart_marks_the_gap(seed):
+    from juesuan.charts import score_chart
+
+    texts = _texts(score_chart(seed.performance.scores))
+    assert "声称 100 分（优），复算 90 分（优）" in texts
+    assert {"优", "良", "中", "差"} <= set(texts)
+
+
+def test_achievement_chart_highlights_targets_set_too_low(seed):
+    from juesuan.charts import achievement_chart
+
+    fig = achievement_chart(seed.performance.indicators, limit=1.5)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    red = [t.get_text() for t in ax.texts if t.get_color() == "#c62828"]
+    assert any(t.startswith("40×（指标值 3000 → 实际 120000.00）") for t in red)
+    assert any(t.startswith("0（实际 0）") for t in red)
+
+
+@pytest.mark.parametrize("name", ["budget_variance", "explained", "scores", "achievement"])
+def test_empty_analysis_frames_say_there_is_nothing_to_draw(name):
+    from juesuan import charts
+    from juesuan.analysis import (
+        EXPLAINED_COLUMNS,
+        INDICATOR_ANALYSIS_COLUMNS,
+        LINE_COLUMNS,
+        REASON_COLUMNS,
+        SCORE_COLUMNS,
+    )
+
+    empty = {c: pd.DataFrame(columns=list(c)) for c in (LINE_COLUMNS, EXPLAINED_COLUMNS, REASON_COLUMNS,
+                                                         SCORE_COLUMNS, INDICATOR_ANALYSIS_COLUMNS)}
+    fig = {"budget_variance": lambda: charts.budget_variance_chart(empty[LINE_COLUMNS]),
+           "explained": lambda: charts.explained_variance_chart(empty[EXPLAINED_COLUMNS], empty[REASON_COLUMNS]),
+           "scores": lambda: charts.score_chart(empty[SCORE_COLUMNS]),
+           "achievement": lambda: charts.achievement_chart(empty[INDICATOR_ANALYSIS_COLUMNS])}[name]()
+    assert len(fig.axes[0].texts) == 1
+    _png(fig)
+
+
+def test_labels_from_the_disclosure_are_text_not_mathtext():
+    from juesuan.charts import budget_variance_chart
+
+    lines = pd.DataFrame({"item": ["$x^2$ 科目"], "budget_wan": [10.0], "actual_wan": [5.0], "variance_wan": [-5.0],
+                          "execution_pct": [50.0], "material": [True]})
+    fig = budget_variance_chart(lines)
+    _png(fig)  # a "$" would otherwise be parsed (and fail, or render as math)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["$x^2$ 科目"]
+
+
+def test_an_analysis_frame_without_its_columns_is_a_clear_error():
+    from juesuan.charts import score_chart
+
+    with pytest.raises(ValueError, match="score_chart needs column"):
+        score_chart(pd.DataFrame({"project": ["x"]}))

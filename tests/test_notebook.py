@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -56,6 +57,29 @@ def test_the_notebook_leaves_the_backend_to_the_kernel():
     source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells)
     assert not re.search(r"matplotlib\.use\(|\buse\(\s*[\"']agg", source, re.IGNORECASE)
     assert "plt.show()" in source
+
+
+def test_code_cells_are_thin_calls_into_the_library():
+    """The library does the work: a cell is one or two calls (a chart and plt.show()), no logic."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "%" in cell.source:  # the setup cell holds the inline-backend magic
+            continue
+        tree = ast.parse(cell.source)
+        assert len(tree.body) <= 2, cell.id
+        assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef, ast.For,
+                                                                  ast.While, ast.If, ast.With, ast.Try))], cell.id
+
+
+def test_the_report_reads_summary_first_then_the_sections():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
+                if line.startswith("## ")]
+    assert headings == ["## 摘要", "## 一、数字是否前后一致", "## 二、预算执行与变动", "## 三、绩效自评",
+                        "## 四、公开完整性", "## 附录", "## 来源与版本"]
+    for cell in nb.cells:  # a sentence of narrative under every heading
+        if cell.cell_type == "markdown" and cell.source.startswith("##"):
+            assert len(cell.source.splitlines()) >= 3, cell.source
 
 
 # -- run_audit without a kernel ------------------------------------------------------------

@@ -7,9 +7,11 @@ CLI and the JSON always agree.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +23,10 @@ from .figures import load_figures_claims
 from .findings import Finding, build_findings, findings_document, reconciliation_frame, write_findings
 from .ingest import Document, read_document
 from .params import AuditParams
+
+if TYPE_CHECKING:
+    from .analysis import PerformanceAnalysis, VarianceAnalysis
+    from .suites import Outcome
 
 __all__ = ["AuditResult", "Figures", "audit_document", "audit_file"]
 
@@ -47,6 +53,26 @@ class AuditResult:
     findings: list[Finding]
     figures: Figures
     suites: dict[str, str] = field(default_factory=dict)
+    extraction: Extraction | None = None
+    """What was read from the disclosure (typed template and performance tables)."""
+    params: AuditParams | None = None
+    """The params the audit ran with (``None`` for ``juesuan check``)."""
+    outcomes: list[Outcome] = field(default_factory=list)
+    """Every expectation that ran, passed or not (the report's plan of checks)."""
+
+    @functools.cached_property
+    def variance(self) -> VarianceAnalysis:
+        """Budget vs actual, year on year, explained variance (:mod:`juesuan.analysis.variance`)."""
+        from .analysis.variance import variance_of
+
+        return variance_of(self)
+
+    @functools.cached_property
+    def performance(self) -> PerformanceAnalysis:
+        """Funds path, scores and indicators recomputed (:mod:`juesuan.analysis.performance`)."""
+        from .analysis.performance import performance_of
+
+        return performance_of(self)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -107,7 +133,8 @@ def _run(doc: Document, department: dict[str, object], ex: Extraction | None = N
     thresholds = params.thresholds.expectation_parameters() if params is not None else None
     outcomes = suites.validate(reconciliation_frame(claims), thresholds)
     findings = build_findings(claims, outcomes)
-    return AuditResult(department, doc, claims, findings, _figures(ex), suites.suite_hashes())
+    return AuditResult(department, doc, claims, findings, _figures(ex), suites.suite_hashes(), ex, params,
+                       list(outcomes))
 
 
 def audit_document(params: AuditParams) -> AuditResult:
