@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -124,6 +125,39 @@ def extract_cmd(file: str, output: str | None, coverage: bool) -> int:
         atomic_write_text(Path(output), text)
     else:
         click.echo(text, nl=False)
+    return 0
+
+
+def _number(text: str, name: str, kind: type, lo: float, hi: float | None = None) -> Any:
+    """An argument parsed here, so a bad one is one line on stderr and exit 2 (not click's usage block)."""
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or math.isnan(value) or value < lo or (hi is not None and value > hi):
+        bounds = f"{lo:g}–{hi:g}" if hi is not None else f"≥ {lo:g}"
+        raise JuesuanError(f"{name} must be {'a whole number' if kind is int else 'a number'} {bounds}, got {text!r}")
+    return value
+
+
+@main.command()
+@click.argument("n")
+@click.argument("outdir")
+@click.option("--seed", default="0", metavar="S", show_default=True, help="Random seed: the same seed writes the same files.")
+@click.option("--faults", default="0.3", metavar="RATE", show_default=True, help="Share of departments given injected faults (0–1).")
+@_endpoint
+def synth(n: str, outdir: str, seed: str, faults: str) -> int:
+    """Generate N synthetic departments under OUTDIR: params/, data/ and truth/ (issue 5)."""
+    count = _number(n, "N", int, 0)
+    seed_value = _number(seed, "--seed", int, 0)
+    rate = _number(faults, "--faults", float, 0, 1)
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise JuesuanError("exists and is not a folder", path=outdir, hint="pass a folder to write into")
+    from .synth import synthesize
+
+    paths = synthesize(count, out, seed=seed_value, faults=rate)
+    click.echo(f"{len(paths)} departments written to {out} (params/, data/, truth/)")
     return 0
 
 

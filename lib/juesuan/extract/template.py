@@ -175,7 +175,8 @@ def _functional(d: _Doc, tf: TemplateFigures) -> None:
     class_rows: dict[str, dict[str, object]] = {}
     for seg, section, m in d.find(
             rf"(?P<cls>[\u4e00-\u9fff]{{2,20}})[(（]类[)）]决算数?(?:为)?\s*{_AMT}"
-            rf"|[(（]项[)）][^\n]{{0,6}}?年初预算(?:数)?(?:为)?\s*{_AMT}[,，]?\s*(?:支出)?决算(?:数)?(?:为)?\s*{_AMT}"):
+            # "\n?": PDF text may break the line right after "（项）。", and segments join it with "\n"
+            rf"|[(（]项[)）][^\n]{{0,6}}?\n?年初预算(?:数)?(?:为)?\s*{_AMT}[,，]?\s*(?:支出)?决算(?:数)?(?:为)?\s*{_AMT}"):
         if m.group("cls"):
             current_class = m.group("cls")
             text = seg.text[m.end(): m.end() + 40]
@@ -221,7 +222,8 @@ def _basic(d: _Doc, tf: TemplateFigures) -> None:
             pm = re.search(rf"{word}(?:支出)?(?:为)?\s*{_AMT}", s.text)
             if pm and key not in e:
                 e[key] = _p(s, pm, 1)
-                items = s.text[pm.end():].split("\n")[0]
+                # the list runs to the end of its line; a line broken right after "主要包括：" continues it
+                items = re.sub(r"(?<=[:：])\n", "", s.text[pm.end():]).split("\n")[0]
                 for im in re.finditer(rf"([\u4e00-\u9fff()（）]{{2,16}}?)\s*{_AMT}", items):
                     name = re.sub(r"^(?:主要包括|包括|其中)[:：]?", "", im.group(1).lstrip("、,，"))
                     item = Printed(im.group(2), im.group(3), s.line_at(pm.end() + im.start(2)), name)
