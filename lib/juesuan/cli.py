@@ -175,5 +175,62 @@ def audit(params_file: str, output_dir: str, exit_zero: bool) -> int:
     return 0 if exit_zero or run.inconsistent == 0 else 1
 
 
+@main.command()
+@click.argument("params", nargs=-1)
+@click.option("-o", "--output-dir", default="reports", show_default=True, help="Reports folder (one folder per department, index.html).")
+@click.option("-j", "--jobs", default=None, metavar="N", help="Worker processes (default: CPU count, at most 4).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool; dask: a Dask cluster (a LocalCluster unless --scheduler).")
+@click.option("--scheduler", default=None, metavar="ADDR", help="Dask scheduler address, e.g. tcp://host:8786.")
+@click.option("--force", is_flag=True, help="Audit every department again, even unchanged ones.")
+@click.option("--cold", is_flag=True, help="A fresh kernel per department (audit-grade, slower) instead of a warm one.")
+@click.option("--timeout", "timeout", default="600", metavar="SECONDS", show_default=True,
+              help="A cell running longer than this counts as a hung kernel (replaced, retried once).")
+@_endpoint
+def batch(params: tuple[str, ...], output_dir: str, jobs: str | None, executor: str, scheduler: str | None,
+          force: bool, cold: bool, timeout: str) -> int:
+    """Audit every department of PARAMS files and folders (default params/); write OUTDIR/index.html.
+
+    Unchanged departments (same params, inputs, code, suites and version) are skipped. Exit 0
+    when every department ran, 3 when some could not (each still gets a report page saying why),
+    2 when the batch could not start (e.g. another batch holds OUTDIR).
+    """
+    from .batch.core import log_line, run_batch, stream_is_terminal
+
+    workers = _number(jobs, "-j", int, 1) if jobs is not None else max(1, min(4, os.cpu_count() or 1))
+    seconds = _number(timeout, "--timeout", float, 1)
+    bar = None
+    if stream_is_terminal():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="dept", desc="batch", dynamic_ncols=True)
+
+    def progress(res: Any, done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.set_postfix_str(f"{res.department_id} {res.status}", refresh=False)
+            bar.update(1)
+            if res.status == "failed":
+                bar.write(log_line(res, done, total))
+        else:
+            click.echo(log_line(res, done, total), err=True)
+
+    try:
+        result = run_batch(params or ("params",), output_dir, workers=workers, executor=executor,
+                           scheduler=scheduler, force=force, execution_timeout=seconds,
+                           engine=None if cold else "juesuan-warm", progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(f"{len(result.departments)} departments: {result.count('ok')} audited, "
+               f"{result.count('skipped')} unchanged, {len(result.failed)} failed "
+               f"in {result.seconds:.1f} s; {result.index_html}")
+    for d in result.failed:
+        click.echo(f"  failed: {d.department_id}: {d.message}", err=True)
+    if result.index_error:
+        click.echo(f"  failed: index.html: {result.index_error}", err=True)
+    return 3 if result.failed or result.index_error else 0
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

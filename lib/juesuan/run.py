@@ -36,7 +36,7 @@ from .errors import JuesuanError
 from .params import AuditParams, load_params
 from .report import notebook_to_html
 
-__all__ = ["AuditRun", "run_audit"]
+__all__ = ["AuditRun", "KernelError", "run_audit"]
 
 _KERNEL_NAME = "python3"
 _START_TIMEOUT = 120  # seconds; a cold kernel on a loaded 2-core machine can take a while
@@ -128,10 +128,18 @@ def _write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     _atomic_write(path, nbformat.writes(nb))
 
 
-def _with_banner(nb: nbformat.NotebookNode, message: str) -> nbformat.NotebookNode:
+class KernelError(JuesuanError):
+    """The kernel died, hung past the timeout or never started: the notebook did not fail by itself.
+
+    Worth one retry in a fresh kernel (``juesuan batch`` does that); a cell that raises is not.
+    """
+
+
+def _with_banner(nb: nbformat.NotebookNode, message: str, link: str | None = None) -> nbformat.NotebookNode:
     """A copy of ``nb`` that opens with a one-line statement of what went wrong."""
+    more = f' <a href="{html.escape(link)}">查看执行到出错处的笔记本</a>' if link else ""
     banner = nbformat.v4.new_markdown_cell(
-        f'<p style="color:#b00020;font-weight:bold">本报告未能完成：{html.escape(message)}</p>')
+        f'<p style="color:#b00020;font-weight:bold">本报告未能完成：{html.escape(message)}{more}</p>')
     marked = copy.deepcopy(nb)
     marked.cells.insert(0, banner)
     return marked
@@ -162,7 +170,8 @@ def _first_line(text: object) -> str:
     return lines[0] if lines else ""
 
 
-def run_audit(params_path: str, output_dir: str | None = None) -> AuditRun:
+def run_audit(params_path: str, output_dir: str | None = None, *, engine_name: str | None = None,
+              execution_timeout: float | None = None) -> AuditRun:
     """Audit one department: execute the audit notebook for a params file and render its report.
 
     ``output_dir`` defaults to ``reports``; outputs go to ``output_dir/<department-id>/``.
@@ -172,7 +181,11 @@ def run_audit(params_path: str, output_dir: str | None = None) -> AuditRun:
 
     Raises :class:`~juesuan.errors.JuesuanError` naming the department and the error when the
     notebook fails; report.html then says what failed and report.ipynb holds the notebook as
-    far as it ran.
+    far as it ran; :class:`KernelError` when the kernel died, hung or could not start.
+
+    ``engine_name`` picks a papermill engine (``juesuan-warm`` reuses a kernel, see
+    :mod:`juesuan.batch.engine`); ``execution_timeout`` (seconds per cell) turns a hang into
+    a :class:`KernelError`.
     """
     params = load_params(params_path)  # bad params fail here, before any kernel starts
     params_file = Path(params_path).resolve()
@@ -199,6 +212,8 @@ def run_audit(params_path: str, output_dir: str | None = None) -> AuditRun:
                 str(notebook), str(tmp),
                 parameters={"params_path": str(params_file), "output_dir": str(out_dir)},
                 kernel_name=_KERNEL_NAME,
+                engine_name=engine_name,
+                execution_timeout=execution_timeout,
                 kernel_manager_class=_ThisInterpreterKernelManager,
                 progress_bar=False,
                 # cwd= chdirs the whole process (not thread-safe); the parameters are absolute.
@@ -215,13 +230,13 @@ def run_audit(params_path: str, output_dir: str | None = None) -> AuditRun:
             # papermill saved the notebook, with its error markers, before raising.
             partial = nbformat.read(tmp, as_version=4)
             _write_notebook(partial, run.report_ipynb)
-            _atomic_write(run.report_html, notebook_to_html(_with_banner(partial, message), _title(params)))
+            _atomic_write(run.report_html, notebook_to_html(_with_banner(partial, message, run.report_ipynb.name), _title(params)))
             raise JuesuanError(message, hint=f"see {run.report_html}") from None
         except Exception as exc:  # the kernel died, timed out or could not start
             message = f"audit of {params.department_id} could not run: {type(exc).__name__}: {_first_line(exc)}"
             run.report_ipynb.unlink(missing_ok=True)  # a stale record would pass for this run's
             _atomic_write(run.report_html, notebook_to_html(_failure_notebook(params, message), _title(params)))
-            raise JuesuanError(message, hint=f"see {run.report_html}") from exc
+            raise KernelError(message, hint=f"see {run.report_html}") from exc
         _write_notebook(nb, run.report_ipynb)
         _atomic_write(run.report_html, notebook_to_html(nb, _title(params)))
     finally:

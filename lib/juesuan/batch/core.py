@@ -1,0 +1,472 @@
+"""``juesuan batch``: audit many departments, incrementally, in warm kernels, then a portfolio page.
+
+One department = ``run_audit`` through the ``juesuan-warm`` papermill engine, in a worker
+process (``-j``) or a Dask worker (``--executor dask``). Per department ``OUTDIR/<id>/`` gets
+the four files of ``juesuan audit`` plus ``manifest.json``: the hashes of everything the
+result depends on (params, sources, code, notebook, suites, version) and whether it ran. A
+department whose manifest matches and says ``ok`` is skipped unless ``force``.
+
+A kernel that dies or hangs (``execution_timeout`` per cell) is replaced and only that
+department is retried, once. A department that fails still gets ``report.html`` saying what
+failed; the batch goes on, and ``BatchResult.failed`` makes the CLI exit 3.
+
+``OUTDIR/.juesuan-batch.lock`` (an ``flock``) keeps two batches out of one folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import juesuan
+
+from ..errors import JuesuanError
+
+__all__ = ["BatchResult", "DeptResult", "discover", "run_batch", "run_department"]
+
+LOCK_NAME = ".juesuan-batch.lock"
+MANIFEST = "manifest.json"
+MANIFEST_SCHEMA = "juesuan/batch-manifest/1"
+DEFAULT_TIMEOUT = 600.0  # seconds per cell: a hung kernel, not a slow one
+OUTPUTS = ("report.html", "report.ipynb", "findings.json", "findings.csv")
+
+
+@dataclass
+class DeptResult:
+    """What happened to one department in a batch."""
+
+    params: str
+    department_id: str
+    status: str  # "ok", "skipped" or "failed"
+    message: str = ""
+    seconds: float = 0.0
+    attempts: int = 0
+    inconsistent: int = 0
+    errors: int = 0
+    worker: int = 0
+    rss_mb: float = 0.0
+
+
+@dataclass
+class BatchResult:
+    out_dir: Path
+    departments: list[DeptResult] = field(default_factory=list)
+    index_html: Path | None = None
+    index_error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[DeptResult]:
+        return [d for d in self.departments if d.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(d.status == status for d in self.departments)
+
+
+# --------------------------------------------------------------------------------------------
+# What a department's result depends on
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """The params files named, and the ``*.yaml``/``*.yml`` in the folders named, sorted, unique."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml") and q.is_file())
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise JuesuanError("no such params file or folder", path=str(p))
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        r = p.resolve()
+        if r not in seen:
+            seen.add(r)
+            unique.append(r)
+    return unique
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def code_hash() -> str:
+    """sha256 over juesuan's code, templates and the audit notebook: 'the code' of a result."""
+    root = Path(juesuan.__file__).resolve().parent
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".tpl", ".css",
+                                                                              ".json", ".html"))
+    notebook = root.parents[1] / "notebooks" / "audit.ipynb"
+    h = hashlib.sha256()
+    for p in [*files, notebook]:
+        if p.is_file():
+            h.update(str(p.relative_to(root.parents[1])).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def department_key(params_path: Path, code: str) -> dict[str, Any]:
+    """Everything the department's outputs depend on, as hashes (raises InputError on bad params)."""
+    from ..params import load_params
+    from ..suites import suite_hashes
+
+    params = load_params(params_path)
+    inputs = {name: _sha256_file(getattr(params, name))
+              for name in ("source", "prior_source", "figures") if getattr(params, name) is not None}
+    return {
+        "department_id": params.department_id,
+        "params_sha256": _sha256_file(params_path),
+        "params_path": str(params_path),
+        "inputs": inputs,
+        "version": juesuan.__version__,
+        "code": code,
+        "suites": suite_hashes(),
+    }
+
+
+def _fallback_id(params_path: Path) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", params_path.stem.lower()).strip("-") or "department"
+
+
+def _read_manifest(dept_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((dept_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_manifest(dept_dir: Path, key: dict[str, Any] | None, result: DeptResult) -> None:
+    from ..run import _atomic_write
+
+    doc = {"schema": MANIFEST_SCHEMA, "status": result.status, "message": result.message,
+           "seconds": round(result.seconds, 3), "key": key}
+    _atomic_write(dept_dir / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+def _vmrss_mb(pid: int | str) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def _rss_mb() -> float:
+    """Resident memory of this worker plus its kept kernel, in MB (Linux; 0 elsewhere)."""
+    from .engine import WarmKernelEngine
+
+    kernel = WarmKernelEngine.kernel_pid()
+    return _vmrss_mb("self") + (_vmrss_mb(kernel) if kernel else 0.0)
+
+
+def _failure_page(dept_dir: Path, title: str, message: str) -> None:
+    """report.html for a department that never reached a kernel (bad params, duplicate id)."""
+    import html
+
+    import nbformat
+
+    from ..report import notebook_to_html
+    from ..run import _atomic_write
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {html.escape(title)}"))
+    nb.cells.append(nbformat.v4.new_markdown_cell(
+        f'<p style="color:#b00020;font-weight:bold">本报告未能完成：{html.escape(message)}</p>'))
+    dept_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("report.ipynb", "findings.json", "findings.csv"):
+        (dept_dir / stale).unlink(missing_ok=True)
+    _atomic_write(dept_dir / "report.html", notebook_to_html(nb, title, embed_font=False))
+
+
+def _up_to_date(dept_dir: Path, key: dict[str, Any], result: DeptResult) -> bool:
+    """True (and ``result`` marked skipped) when the last run of this key succeeded and its files are there."""
+    old = _read_manifest(dept_dir)
+    if old is None or old.get("status") != "ok" or old.get("key") != key:
+        return False
+    if not all((dept_dir / name).is_file() for name in OUTPUTS):
+        return False
+    try:
+        summary = json.loads((dept_dir / "findings.json").read_text(encoding="utf-8"))["summary"]
+        result.inconsistent, result.errors = int(summary["inconsistent"]), int(summary["errors"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    result.status, result.message = "skipped", "unchanged"
+    return True
+
+
+def _skip_in_caller(job: dict[str, Any]) -> DeptResult | None:
+    """The skip check of :func:`run_department`, done before any worker or kernel starts."""
+    if job.get("force") or job.get("skip_error"):
+        return None
+    params_path = Path(job["params_path"])
+    try:
+        key = department_key(params_path, job["code"])
+    except JuesuanError:
+        return None
+    result = DeptResult(params=str(params_path), department_id=key["department_id"], status="failed",
+                        worker=os.getpid())
+    return result if _up_to_date(Path(job["out_dir"]) / key["department_id"], key, result) else None
+
+
+# --------------------------------------------------------------------------------------------
+# One department (runs in a worker)
+
+
+def run_department(params_path: str | Path, out_dir: str | Path, *, force: bool = False, code: str | None = None,
+                   engine: str | None = "juesuan-warm", execution_timeout: float | None = DEFAULT_TIMEOUT,
+                   department_id: str | None = None, skip_error: str | None = None) -> DeptResult:
+    """Audit one department into ``out_dir/<id>/`` unless its manifest says it is up to date.
+
+    Never raises for a department's own failure: the result says ``failed`` and why, and
+    ``report.html`` says so too. ``skip_error`` marks a department the caller already found
+    unusable (a duplicate id) so it only gets its failure page.
+    """
+    from ..run import KernelError, run_audit
+
+    if engine == "juesuan-warm":
+        from . import engine as _engine  # noqa: F401 - registers the engine in this process
+
+    params_path = Path(params_path)
+    out = Path(out_dir).resolve()
+    code = code or code_hash()
+    start = time.perf_counter()
+    result = DeptResult(params=str(params_path), department_id=department_id or _fallback_id(params_path),
+                        status="failed", worker=os.getpid())
+
+    def finish(key: dict[str, Any] | None) -> DeptResult:
+        result.seconds = time.perf_counter() - start
+        result.rss_mb = _rss_mb()
+        if result.status != "skipped":
+            _write_manifest(out / result.department_id, key, result)
+        return result
+
+    if skip_error:
+        result.message = skip_error
+        _failure_page(out / result.department_id, result.department_id, skip_error)
+        return finish(None)
+    try:
+        key = department_key(params_path, code)
+    except JuesuanError as exc:
+        result.message = f"could not read the params: {exc.one_line()}"
+        _failure_page(out / result.department_id, result.department_id, result.message)
+        return finish(None)
+    result.department_id = key["department_id"]
+    dept_dir = out / result.department_id
+
+    if not force and _up_to_date(dept_dir, key, result):
+        return finish(key)
+    if dept_dir.exists():
+        (dept_dir / MANIFEST).unlink(missing_ok=True)  # an interrupted run must not look done
+
+    for attempt in (1, 2):
+        result.attempts = attempt
+        try:
+            run = run_audit(str(params_path), str(out), engine_name=engine, execution_timeout=execution_timeout)
+        except KernelError as exc:  # died, hung or did not start: a fresh kernel gets one more go
+            result.message = exc.one_line()
+            if attempt == 1:
+                continue
+        except JuesuanError as exc:  # the notebook itself failed: the same again would fail again
+            result.message = exc.one_line()
+        else:
+            result.status, result.message = "ok", ""
+            result.inconsistent, result.errors = run.inconsistent, run.errors
+        break
+    return finish(key)
+
+
+# --------------------------------------------------------------------------------------------
+# Executors
+
+
+def _worker_init() -> None:
+    """In a pool worker: stop the kept kernel when the worker exits (atexit does not run there)."""
+    from multiprocessing import util
+
+    from .engine import WarmKernelEngine
+
+    util.Finalize(None, WarmKernelEngine.shutdown, exitpriority=10)
+
+
+def _local(jobs: list[dict[str, Any]], workers: int) -> Iterator[DeptResult]:
+    if workers <= 1 or len(jobs) <= 1:  # in this process; run_batch stops the kernel at the end
+        for job in jobs:
+            yield run_department(**job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx, initializer=_worker_init)
+    try:
+        futures = {pool.submit(run_department, **job): job for job in jobs}
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                yield fut.result()
+            except BrokenProcessPool as exc:  # a worker was killed (OOM?): no report from it
+                msg = f"the worker process died: {type(exc).__name__}"
+                yield run_department(**{**job, "skip_error": msg})
+    except BaseException:  # Ctrl-C or the caller stopped: do not start the departments still queued
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _dask(jobs: list[dict[str, Any]], workers: int, scheduler: str | None) -> Iterator[DeptResult]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise JuesuanError("--executor dask needs dask and distributed installed") from exc
+    cluster_cm: Any = contextlib.nullcontext()
+    if not scheduler:
+        cluster_cm = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, host="127.0.0.1")
+    with cluster_cm as cluster, Client(scheduler or cluster, timeout="30s") as client:
+        futures = [client.submit(run_department, pure=False, key=f"juesuan-{i}-{os.getpid()}-{time.time_ns()}", **job)
+                   for i, job in enumerate(jobs)]
+        for fut in as_completed(futures):
+            try:
+                yield fut.result()
+            except Exception as exc:  # noqa: BLE001 - the worker died or the task could not run
+                job = jobs[futures.index(fut)]
+                yield run_department(**{**job, "skip_error": f"the Dask task failed: {type(exc).__name__}: {exc}"})
+        # Stop the kept kernels (one per worker thread; with threads_per_worker=1 this reaches
+        # them all) so workers exit quietly instead of kernels noticing an orphaned parent.
+        with contextlib.suppress(Exception):
+            stops = [client.submit(_stop_kernel, pure=False, workers=[addr], allow_other_workers=False)
+                     for addr in client.scheduler_info()["workers"]]
+            client.gather(stops, errors="skip")
+
+
+def _stop_kernel() -> None:
+    from .engine import WarmKernelEngine
+
+    WarmKernelEngine.shutdown()
+
+
+# --------------------------------------------------------------------------------------------
+# The batch
+
+
+@contextlib.contextmanager
+def batch_lock(out: Path) -> Iterator[None]:
+    """Hold ``OUTDIR/.juesuan-batch.lock``; a second holder gets a JuesuanError (exit 2)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK_NAME
+    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held (and locked) across the yield
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise JuesuanError(f"another juesuan batch is already writing to this folder ({holder})",
+                               path=str(out), hint="wait for it to finish, or use another -o") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()  # releases the flock; the empty-ish file stays, harmlessly
+
+
+def _plan(params_files: list[Path], out: Path, force: bool, code: str,
+          execution_timeout: float | None, engine: str | None) -> list[dict[str, Any]]:
+    """One job per params file; a department id used twice fails both later files up front."""
+    from ..params import load_params
+
+    seen: dict[str, Path] = {}
+    jobs = []
+    for p in params_files:
+        job: dict[str, Any] = {"params_path": str(p), "out_dir": str(out), "force": force, "code": code,
+                               "engine": engine, "execution_timeout": execution_timeout}
+        try:
+            dept = load_params(p).department_id
+        except JuesuanError:
+            dept = None  # the worker writes the page saying why
+        if dept is not None:
+            if dept in seen:
+                job["department_id"] = f"{dept}-duplicate-{_fallback_id(p)}"
+                job["skip_error"] = f"department_id {dept} is also used by {seen[dept]}; ids must be unique"
+            else:
+                seen[dept] = p
+        jobs.append(job)
+    return jobs
+
+
+def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = "reports", *, workers: int = 1,
+              executor: str = "local", scheduler: str | None = None, force: bool = False,
+              execution_timeout: float | None = DEFAULT_TIMEOUT, engine: str | None = "juesuan-warm",
+              progress: Callable[[DeptResult, int, int], None] | None = None, index: bool = True) -> BatchResult:
+    """Audit every department of ``params`` (files and folders) into ``out_dir``; see the module doc."""
+    if executor not in ("local", "dask"):
+        raise JuesuanError(f"unknown executor {executor!r}", hint="use local or dask")
+    if scheduler and executor != "dask":
+        raise JuesuanError("--scheduler needs --executor dask")
+    files = discover(params)
+    out = Path(out_dir).resolve()
+    started = time.perf_counter()
+    from .engine import WarmKernelEngine
+
+    with batch_lock(out), contextlib.ExitStack() as stack:
+        stack.callback(WarmKernelEngine.shutdown)
+        jobs = _plan(files, out, force, code_hash(), execution_timeout, engine)
+        batch = BatchResult(out_dir=out)
+        total = len(jobs)
+        todo = []
+        for job in jobs:
+            skipped = _skip_in_caller(job)
+            if skipped is None:
+                todo.append(job)
+                continue
+            batch.departments.append(skipped)
+            if progress is not None:
+                progress(skipped, len(batch.departments), total)
+        if not todo:
+            stream: Iterable[DeptResult] = ()
+        elif executor == "local":
+            stream = _local(todo, workers)
+        else:
+            stream = _dask(todo, workers, scheduler)
+        for res in stream:
+            batch.departments.append(res)
+            if progress is not None:
+                progress(res, len(batch.departments), total)
+        batch.departments.sort(key=lambda d: d.department_id)
+        if index:
+            from .portfolio import build_index
+
+            try:
+                batch.index_html = build_index(out, engine=engine)
+            except Exception as exc:  # noqa: BLE001 - the departments' reports are done; say so, exit 3
+                batch.index_error = f"the portfolio page could not be built: {type(exc).__name__}: {exc}"
+    batch.seconds = time.perf_counter() - started
+    return batch
+
+
+def log_line(res: DeptResult, done: int, total: int) -> str:
+    tail = f": {res.message}" if res.message and res.status != "skipped" else ""
+    retry = " (retried)" if res.attempts > 1 else ""
+    return f"[{done}/{total}] {res.department_id} {res.status}{retry} in {res.seconds:.1f} s{tail}"
+
+
+def stream_is_terminal() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,209 @@
+"""``juesuan batch``: warm kernels, failures that stay local, resumption, the lock, Dask, the portfolio."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+from click.testing import CliRunner
+
+import juesuan.run
+from juesuan.batch import run_batch, run_department
+from juesuan.batch.core import LOCK_NAME, batch_lock
+from juesuan.cli import main
+from juesuan.run import run_audit
+from juesuan.synth import synthesize
+
+ROOT = Path(__file__).resolve().parents[1]
+JUESUAN = Path(sys.executable).with_name("juesuan")
+
+pytestmark = pytest.mark.slow
+
+
+def _bad_department(folder: Path) -> Path:
+    """A params file whose disclosure is binary junk: the notebook's audit cell raises."""
+    data = folder / "data" / "broken"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "2024.txt").write_bytes(b"\x00\x01junk\xff")
+    params = folder / "params" / "broken.yaml"
+    params.write_text("department_id: broken\ndepartment_name: 某某局\nyear: 2024\n"
+                      "source: ../data/broken/2024.txt\n", encoding="utf-8")
+    return params
+
+
+@pytest.fixture(scope="module")
+def departments(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("depts")
+    synthesize(2, root, seed=7)
+    return root
+
+
+@pytest.fixture(scope="module")
+def failing_batch(tmp_path_factory, departments):
+    """Two good departments and a broken one, through the CLI, warm kernel, one worker."""
+    root = tmp_path_factory.mktemp("with-broken")
+    synthesize(2, root, seed=7)
+    _bad_department(root)
+    out = root / "out"
+    result = CliRunner().invoke(main, ["batch", str(root / "params"), "-o", str(out), "-j", "1"])
+    return root, out, result
+
+
+def test_a_failing_department_fails_alone_and_the_batch_exits_3(failing_batch):
+    _, out, result = failing_batch
+    assert result.exit_code == 3, result.output
+    assert "failed: broken" in result.output
+    page = (out / "broken" / "report.html").read_text(encoding="utf-8")
+    assert "本报告未能完成" in page and "NUL" in page  # says what failed …
+    assert 'href="report.ipynb"' in page  # … and links the notebook as far as it ran
+    assert (out / "broken" / "report.ipynb").is_file()
+    assert json.loads((out / "broken" / "manifest.json").read_text())["status"] == "failed"
+    for dept in ("synth-0001", "synth-0002"):
+        for name in ("report.html", "report.ipynb", "findings.json", "findings.csv"):
+            assert (out / dept / name).is_file(), (dept, name)
+        assert json.loads((out / dept / "manifest.json").read_text())["status"] == "ok"
+
+
+def test_the_portfolio_page_lists_every_department_self_contained(failing_batch):
+    _, out, _ = failing_batch
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for dept in ("synth-0001", "synth-0002", "broken"):
+        assert f'href="{dept}/report.html"' in index
+    assert "未能完成" in index
+    assert 'src="data:image/png;base64,' in index  # the seaborn chart, inline
+    assert "<script src=" not in index and "http://" not in index.replace("http://www.w3.org", "")
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.ipynb"))
+
+
+def test_a_warm_kernel_gives_the_same_bytes_as_a_cold_run(failing_batch, tmp_path):
+    """synth-0002 ran second in the batch's kept kernel, after synth-0001 (and maybe broken)."""
+    root, out, _ = failing_batch
+    cold = run_audit(str(root / "params" / "synth-0002.yaml"), str(tmp_path))
+    for name in ("findings.json", "report.html", "findings.csv"):
+        assert (out / "synth-0002" / name).read_bytes() == (cold.out_dir / name).read_bytes(), name
+
+
+def test_an_interrupted_batch_resumes_where_it_stopped(departments, tmp_path):
+    out = tmp_path / "out"
+
+    def stop_after_first(res, done, total):
+        if done == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([departments / "params"], out, workers=1, progress=stop_after_first)
+    done = [d for d in ("synth-0001", "synth-0002") if (out / d / "manifest.json").is_file()]
+    assert len(done) == 1
+    first_report = (out / done[0] / "report.html").stat().st_mtime_ns
+
+    again = run_batch([departments / "params"], out, workers=1)
+    status = {d.department_id: d.status for d in again.departments}
+    assert status[done[0]] == "skipped"
+    assert list(status.values()).count("ok") == 1
+    assert (out / done[0] / "report.html").stat().st_mtime_ns == first_report
+    assert (out / "index.html").is_file()
+
+    # a changed disclosure is audited again; --force redoes everything
+    params = juesuan.load_params(departments / "params" / f"{done[0]}.yaml")
+    source_copy = tmp_path / "copy.txt"
+    source_copy.write_bytes(params.source.read_bytes() + b"\n")
+    edited = tmp_path / "params"
+    edited.mkdir()
+    text = (departments / "params" / f"{done[0]}.yaml").read_text(encoding="utf-8")
+    (edited / f"{done[0]}.yaml").write_text(
+        "\n".join(f"source: {source_copy}" if line.startswith("source:") else line
+                  for line in text.splitlines()) + "\n", encoding="utf-8")
+    third = run_batch([edited], out, workers=1, index=False)
+    assert [d.status for d in third.departments] == ["ok"]
+
+
+def test_a_second_concurrent_batch_is_refused(departments, tmp_path):
+    out = tmp_path / "out"
+    with batch_lock(out):
+        proc = subprocess.run([str(JUESUAN), "batch", str(departments / "params"), "-o", str(out)],
+                              check=False, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "another juesuan batch is already writing to this folder" in proc.stderr
+    assert f"pid {os.getpid()}" in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # nothing was written
+
+
+# -- kernels that die or hang: replaced, that department retried once ------------------------
+
+
+def _stub(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "stub.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('params_path = "x"\noutput_dir = "y"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(body),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), path)
+    return path
+
+
+DIE_ONCE = """\
+import json, os, pathlib
+out = pathlib.Path(output_dir)
+flag = out / "died-once"
+if not flag.exists():
+    flag.write_text("x")
+    os._exit(1)
+(out / "findings.json").write_text(json.dumps({"summary": {"inconsistent": 0, "errors": 0}}))
+(out / "findings.csv").write_text("id\\n")
+"""
+
+
+def test_a_kernel_that_dies_is_replaced_and_the_department_retried_once(departments, tmp_path, monkeypatch):
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path, DIE_ONCE))
+    res = run_department(departments / "params" / "synth-0001.yaml", tmp_path / "out")
+    assert (res.status, res.attempts) == ("ok", 2), res.message
+
+
+def test_a_kernel_that_hangs_is_replaced_and_then_the_department_fails(departments, tmp_path, monkeypatch):
+    from juesuan.batch.engine import WarmKernelEngine
+
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path, "import time\ntime.sleep(600)"))
+    res = run_department(departments / "params" / "synth-0001.yaml", tmp_path / "out", execution_timeout=2)
+    assert (res.status, res.attempts) == ("failed", 2)
+    assert "could not run" in res.message and "Timeout" in res.message
+    assert WarmKernelEngine.kernel_pid() is None  # the hung kernel was stopped
+    page = (tmp_path / "out" / "synth-0001" / "report.html").read_text(encoding="utf-8")
+    assert "本报告未能完成" in page
+
+
+# -- Dask ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_the_dask_executor_runs_departments_on_a_cluster(departments, tmp_path, dask_scheduler):
+    out = tmp_path / "out"
+    result = run_batch([departments / "params"], out, executor="dask", scheduler=dask_scheduler, index=False)
+    assert sorted((d.department_id, d.status) for d in result.departments) == [
+        ("synth-0001", "ok"), ("synth-0002", "ok")]
+    for dept in ("synth-0001", "synth-0002"):
+        assert json.loads((out / dept / "findings.json").read_text())["department"]["id"] == dept
+
+
+# -- the committed portfolio notebook ---------------------------------------------------------
+
+
+def test_the_portfolio_notebook_takes_output_dir_and_is_committed_without_outputs():
+    path = ROOT / "notebooks" / "portfolio.ipynb"
+    assert set(papermill.inspect_notebook(str(path))) == {"output_dir"}
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
