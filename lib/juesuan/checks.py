@@ -63,20 +63,30 @@ def _pct(p: Printed | None) -> Interval | None:
     return p.interval() if p is not None else None
 
 
-def _check_sum(claim: Claim, r: _Relations) -> None:
-    total = _one(claim, "total")
-    parts = claim.numbers.get("parts")
-    if total is None or not isinstance(parts, list) or not parts:
-        return
+def _sum_of(printed: list[Printed]) -> Interval:
+    """The interval of a sum of printed numbers."""
     acc = exact(0)
-    for p in parts:
+    for p in printed:
         acc = acc + p.interval()
-    t = total.interval()
+    return acc
+
+
+def _total_and_parts(claim: Claim) -> tuple[Interval, Interval] | None:
+    """(total, Σ parts) of a claim with a ``total`` and a non-empty ``parts`` list."""
+    total, parts = _one(claim, "total"), claim.numbers.get("parts")
+    if total is None or not isinstance(parts, list) or not parts:
+        return None
+    return total.interval(), _sum_of(parts)
+
+
+def _check_sum(claim: Claim, r: _Relations) -> None:
+    pair = _total_and_parts(claim)
+    if pair is None:
+        return
+    t, acc = pair
     if claim.words.get("open") and acc.hi < t.lo:
         # "其中" may list only some parts: a shortfall is not an error, an excess is.
         r.note("the parts may not be the whole list (其中): only an excess over the total is checked")
-        if acc.hi >= t.lo:
-            r.compare("total", t, acc, "万元")
         return
     r.compare("total", t, acc, "万元")
 
@@ -123,9 +133,7 @@ def _check_change(claim: Claim, r: _Relations) -> None:
     budget_parts = claim.numbers.get("budget_parts")
     if prior is None and isinstance(budget_parts, list) and budget_parts and cur is not None:
         # 类 budget = Σ 项 budgets (the text prints the 项 lines, not the 类 budget)
-        base = exact(0)
-        for b in budget_parts:
-            base = base + b.interval()
+        base = _sum_of(budget_parts)
         if change is not None:
             r.compare("change", change.interval(), _magnitude(cur.interval() - base), "万元")
         return
@@ -235,14 +243,10 @@ def _check_at_most(claim: Claim, r: _Relations) -> None:
 
 def _check_explained(claim: Claim, r: _Relations) -> None:
     """Amounts given as reasons vs the variance they explain: the unexplained remainder is the gap."""
-    total = _one(claim, "total")
-    parts = claim.numbers.get("parts")
-    if total is None or not isinstance(parts, list) or not parts:
+    pair = _total_and_parts(claim)
+    if pair is None:
         return
-    acc = exact(0)
-    for p in parts:
-        acc = acc + p.interval()
-    t = total.interval()
+    t, acc = pair
     if acc.lo > t.hi:
         r.note("the reasons add up to more than the variance (offsetting changes not stated)")
         r.compare("unexplained", t, t, "万元")
