@@ -496,3 +496,60 @@ def test_should_not_sum_counts_beside_amounts_under_a_stacked_header(tmp_path: P
             "预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 |\n"
             "22.00 | 8.77 | 0.00 | 0.00 | 8.00 | 0.30 | 14.00 | 8.47 |\n")
     assert not [x for x in _claims(tmp_path, text) if x["kind"] == "sum" and x["reported"]["total"] in (22, 8.77)]
+
+
+# ------------------------------------------------------------------ the seed's “三公” items and PDF breaks
+
+SANGONG_ITEMS = ("2.公务用车购置及运行维护费支出15.63万元。其中:\n"
+                 "(1)公务用车购置支出0万元。本年度使用财政拨款购置公务用车0辆。与上年决算相比,增加0万元,增长0%。\n"
+                 "(2)公务用车运行维护费支出15.63万元。截至2024年12月31日,公务用车保有量为8辆。"
+                 "与上年决算相比,减少5.13万元,下降24.72%。\n"
+                 "3.公务接待费支出10万元。其中:国内公务接待支出10万元,接待5批次,40人次;"
+                 "国(境)外公务接待支出0万元,接待0批次,0人次。与上年决算相比,减少2万元,下降16.67%。\n")
+
+
+def test_should_end_a_sub_item_list_where_the_enclosing_numbering_goes_on(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SANGONG_ITEMS)
+    sums = [x for x in c if x["kind"] == "sum" and x["reported"]["total"] == 15.63]
+    assert [sorted(x["reported"]["parts"]) for x in sums] == [[0, 15.63]]
+    assert {x["verdict"] for x in sums} == {"consistent"}
+    # a wrong sub-item is still caught
+    c = _claims(tmp_path, SANGONG_ITEMS.replace("(2)公务用车运行维护费支出15.63", "(2)公务用车运行维护费支出19.63"))
+    assert _verdicts(c, 15.63, 0, 19.63) == {"inconsistent"}
+
+
+def test_should_not_add_the_next_numbered_item_to_a_sub_item_list(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SANGONG_ITEMS)
+    assert not [x for x in c if x["kind"] == "sum" and x["reported"]["total"] == 15.63 and 10 in x["reported"]["parts"]]
+
+
+def test_should_pin_a_change_after_a_breakdown_on_its_head(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SANGONG_ITEMS)
+    yoy = [x for x in c if x["rule"] == "arithmetic.yoy" and x["reported"]["change"] == 2]
+    assert [(x["reported"].get("current"), x["verdict"]) for x in yoy] == [(10, "consistent")]
+    # the changes inside a numbered sub-item stay with that sub-item
+    assert [x["reported"].get("current") for x in c if x["rule"] == "arithmetic.yoy"
+            and x["line"] == 2] == [0]
+
+
+def test_should_not_pin_a_change_on_the_last_part_of_a_breakdown(tmp_path: Path) -> None:
+    c = _claims(tmp_path, SANGONG_ITEMS.replace("减少2万元,下降16.67%", "减少2万元,下降26.67%"))
+    yoy = [x for x in c if x["rule"] == "arithmetic.yoy" and x["reported"]["change"] == 2]
+    assert [(x["reported"].get("current"), x["verdict"]) for x in yoy] == [(10, "inconsistent")]
+
+
+BROKEN_AFTER_STOP = ("二、支出决算情况说明\n本部门2024年度支出决算1570.35万元。\n"
+                     "与年初预算1834.70万元相比,减少264.35万元,完成年初预算的85.59%。\n")
+
+
+def test_should_read_an_execution_across_a_break_after_a_full_stop(tmp_path: Path) -> None:
+    c = _claims(tmp_path, BROKEN_AFTER_STOP)
+    assert [x["verdict"] for x in c if x["kind"] == "execution" and _find([x], 1570.35, 1834.7, 85.59)] == ["consistent"]
+    c = _claims(tmp_path, BROKEN_AFTER_STOP.replace("85.59", "95.59"))
+    assert _verdicts([x for x in c if x["kind"] == "execution"], 1570.35, 1834.7, 95.59) == {"inconsistent"}
+
+
+def test_should_not_reach_back_two_sentences_across_a_break(tmp_path: Path) -> None:
+    text = ("二、支出决算情况说明\n本部门2024年度支出决算1570.35万元。\n本年度项目较多,支出进度有所加快。\n"
+            "完成年初预算的85.59%。\n")
+    assert not [x for x in _claims(tmp_path, text) if x["kind"] == "execution"]

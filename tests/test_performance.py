@@ -386,3 +386,17 @@ def test_full_execution_reached_by_cutting_the_budget_is_observed():
     assert _cut_observations(_cut_budget("90")) == ["observation.budget_cut_execution"]
     assert _cut_observations(_cut_budget("53.27")) == []   # no cut
     assert _cut_observations(_cut_budget("53.3")) == []    # a cut rounding can explain
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_summary_broken_over_lines_is_read_as_one_statement(layout):
+    """PDF text breaks the 自评综述 inside its sentences: its score and funds are on later lines."""
+    def broken(narrative: str) -> list[str]:
+        raw = _table(layout, narrative=narrative)
+        return [narrative[:20], narrative[20:41], narrative[41:]] + raw[1:]
+    bad = broken("1.测试培训项目自评综述:根据年初设定的绩效目标,项目自评得分95分。全年预算数为10万元,执行数为8万元,完成预算的80%。")
+    st = _read(bad).statements
+    assert [(s.score.text, s.score.line, s.actual.text, s.actual.line) for s in st] == [("95", 2, "8", 3)]
+    assert {"performance.narrative_score", "performance.narrative_funds"} <= _flagged(bad)
+    good = broken("1.测试培训项目自评综述:根据年初设定的绩效目标,项目自评得分100分。全年预算数为10万元,执行数为10万元,完成预算的100%。")
+    assert not {"performance.narrative_score", "performance.narrative_funds"} & _flagged(good)

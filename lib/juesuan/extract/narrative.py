@@ -88,6 +88,8 @@ class _Ctx:
     figures: list[Figure]
     base: int = 0
     claims: list[Claim] = field(default_factory=list)
+    list_ends: dict[int, int] = field(default_factory=dict)
+    """Part token index → where its 其中 list ends in the text (see :func:`_lists`)."""
     years: dict[str, int] = field(default_factory=dict)
     """The years of the last comparison read (``cur``/``prior``), for item sentences that omit them."""
 
@@ -113,6 +115,23 @@ def _sentence_start(text: str, pos: int) -> int:
     while i >= 0 and text[i] not in _STRONG:
         i -= 1
     return i + 1
+
+
+def _prev_sentence_start(text: str, sent: int) -> int:
+    """The start of the sentence before the one starting at ``sent``: a sentence end followed by
+    the newline that joined the next line ("。\\n") is one boundary, not two."""
+    i = sent
+    while i > 0 and text[i - 1] in _STRONG:
+        i -= 1
+    return _sentence_start(text, i)
+
+
+_STRONG_RUN = re.compile(f"[{re.escape(_STRONG)}]+")
+
+
+def _strong_count(s: str) -> int:
+    """Sentence ends in ``s``, a run such as "。\\n" counting once."""
+    return len(_STRONG_RUN.findall(s))
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -189,7 +208,7 @@ def _prev_amount(ctx: _Ctx, i: int, limit_start: int, *, max_strong: int = 1) ->
         if t.start < limit_start:
             return None
         between = text[t.end: ctx.toks[i].start]
-        if sum(between.count(ch) for ch in _STRONG) > max_strong:
+        if _strong_count(between) > max_strong:
             return None
         if t.kind == "amt" and t.role not in ("change",):
             return t
@@ -200,8 +219,9 @@ def _prev_amount(ctx: _Ctx, i: int, limit_start: int, *, max_strong: int = 1) ->
 
 # --------------------------------------------------------------------------- changes
 
-def _changes(ctx: _Ctx) -> None:
+def _changes(ctx: _Ctx, heads: dict[int, Token] | None = None) -> None:
     text = ctx.seg.text
+    heads = heads or {}
     for i, t in enumerate(ctx.toks):
         if t.kind != "amt":
             continue
@@ -255,17 +275,24 @@ def _changes(ctx: _Ctx) -> None:
             cand = ctx.toks[j] if ctx.toks[j].kind == "amt" and ctx.toks[j].role != "change" else None
             if cand is not None:
                 between = text[cand.end: head_end]
-                if len(between) <= 40 and sum(between.count(ch) for ch in _STRONG) <= 1:
+                if len(between) <= 40 and _strong_count(between) <= 1:
                     cur = cand
         if cur is not None and _in_explanation(text, cur.start):
             cur = None
         if cur is None and not _clean_subject(subject):
             cur = _topic_amount(ctx, head_end)
+        if cur is not None and cur.start < sent:
+            # "A万元。其中：X a万元；Y b万元。与上年决算相比，减少…": a sentence after a 其中
+            # breakdown is about the breakdown's head, not its last part
+            k = ctx.toks.index(cur)
+            h = heads.get(k)
+            if h is not None and h.kind == "amt" and ctx.list_ends.get(k, len(text)) <= sent:
+                cur = h
         if cur is not None and (cur.start >= sent or not _clean_subject(subject)):
             numbers["current"] = _printed(ctx, cur)
         else:
             subj = _clean_subject(subject)
-            found = _lookup(ctx, subj, t.start, sentence=text[_sentence_start(text, sent - 1): sent] + prefix) \
+            found = _lookup(ctx, subj, t.start, sentence=text[_prev_sentence_start(text, sent): sent] + prefix) \
                 if subj else None
             if found is None and subj and _BOTH_TOTALS.match(subj):
                 found = _both_totals(ctx, t.start)
@@ -407,7 +434,7 @@ def _executions(ctx: _Ctx) -> None:
             continue
         p.role = "exec"
         prev_pct = max((t.end for t in ctx.toks[:i] if t.kind == "pct"), default=0)
-        window_start = max(prev_pct, _sentence_start(text, _sentence_start(text, p.start) - 1))
+        window_start = max(prev_pct, _prev_sentence_start(text, _sentence_start(text, p.start)))
         actual = budget = None
         for t in reversed(ctx.toks[:i]):
             if t.start < window_start or t.kind != "amt" or t.role == "change":
@@ -531,8 +558,9 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
         region_start = h.end + m.end()
         rest = text[region_start:]
         numbered = re.match(r"\s*\n?\s*(?:1[.、．]|[(（]1[)）])", rest)
+        nested: list[tuple[int, int]] = []
         if numbered:
-            region = rest
+            region, nested = _numbered_region(rest)
         else:
             stop = re.search(r"。", rest)
             region = rest[: stop.start()] if stop else rest
@@ -544,6 +572,8 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
         parts: list[Token] = []
         for cstart, piece in chunks:
             cend = cstart + len(piece)
+            if any(a <= cstart - region_start < b for a, b in nested):
+                continue  # a sub-item of an item: part of that item, not of the total
             inside = [t for t in ctx.toks if cstart <= t.start < cend]
             first = next((t for t in inside if t.kind == h.kind and (h.kind == "amt" or t.unit == h.unit)), None)
             if first is None:
@@ -564,6 +594,7 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
         intro = m.group("intro")
         for t in parts:
             heads[ctx.toks.index(t)] = h
+            ctx.list_ends[ctx.toks.index(t)] = region_start + len(region)
         words = {}
         if intro in ("其中",) or intro.startswith("主要"):
             total_share = sum(float(s.text) for s in shares) if len(shares) >= len(parts) else 0
@@ -574,6 +605,50 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
                                 {"total": _printed(ctx, h), "parts": [_printed(ctx, t) for t in parts]},
                                 words, rule="arithmetic.sum"))
     return heads
+
+
+_MARK = re.compile(r"\s*(?:(?P<l1>[一二三四五六七八九十]{1,3})、|[(（](?P<l2>[一二三四五六七八九十]{1,3})[)）]"
+                   r"|(?P<l3>\d{1,2})[.、．](?!\d)|[(（](?P<l4>\d{1,2})[)）])")
+_CN_DIGITS = {c: k for k, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def _mark(text: str, pos: int) -> tuple[int, int] | None:
+    """The numbering mark at ``pos``: (level, number) — 一、 1, （一） 2, 1. 3, （1） 4."""
+    m = _MARK.match(text, pos)
+    if not m:
+        return None
+    for level in (1, 2, 3, 4):
+        g = m.group(f"l{level}")
+        if g:
+            return level, int(g) if g.isdigit() else _CN_DIGITS.get(g, 0)
+    return None
+
+
+def _numbered_region(rest: str) -> tuple[str, list[tuple[int, int]]]:
+    """A numbered list (``1.`` or ``（1）`` items from the start of ``rest``) ends where the
+    enclosing numbering goes on (``3.`` after ``（1）（2）``, ``（三）``, ``二、``) or a new list of
+    the same level starts; the spans (offsets in ``rest``) of deeper sub-items are returned too."""
+    first = _mark(rest, 0)
+    assert first is not None
+    level, want = first[0], first[1] + 1
+    nested: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for m in re.compile(r"[\n。；;]+").finditer(rest, _MARK.match(rest).end()):
+        mk = _mark(rest, m.end())
+        if mk is None:
+            continue
+        if mk[0] > level:
+            open_at = m.end() if open_at is None else open_at
+            continue
+        if open_at is not None:
+            nested.append((open_at, m.end()))
+            open_at = None
+        if mk[0] < level or mk[1] != want:
+            return rest[: m.start() + 1], nested
+        want += 1
+    if open_at is not None:
+        nested.append((open_at, len(rest)))
+    return rest, nested
 
 
 _COUNT_INTRO = re.compile(r"^[^,，。;；:：\d%]{0,14}?(?P<intro>分别为|为|如下|其中)\s*[:：]")
@@ -1312,7 +1387,7 @@ def extract_narrative(segs: list[tuple[Segment, str]], table_figures: list[Figur
         _averages(ctx)
         heads = _lists(ctx)
         _sentence_lists(ctx)
-        _changes(ctx)
+        _changes(ctx, heads)
         _executions(ctx)
         _shares(ctx, heads)
         claims.extend(ctx.claims)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -42,6 +42,7 @@ import pandas as pd
 
 from ..claims import UNIT_FACTORS, Claim, Kind, Printed
 from ..scoring import QUALITATIVE_FULL_MIN, REVERSE_FORMULA, TARGET_RATIO_LIMIT
+from .text import segments
 
 if TYPE_CHECKING:
     from ..ingest import Document
@@ -633,6 +634,7 @@ def _title_name(text: str) -> str:
 # Narrative statements
 
 _SUMMARY = re.compile(r"^(?:\d{1,2}\s*[.、．]\s*)?(?P<name>[^:：。,，]{2,60}?)(?:绩效)?自评综述\s*[:：]")
+_SUMMARY_AT = re.compile(_SUMMARY.pattern.removeprefix("^"))  # at a line start inside a paragraph
 _REPORT = re.compile(r"^(?P<name>[^:：。,，]{2,60}?)(?:项目)?(?:支出)?绩效自评报告$")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _N_SCORE = re.compile(rf"自评(?:综合)?得分(?:为)?\s*({_NUM})\s*分")
@@ -642,32 +644,51 @@ _N_RATE = re.compile(rf"(?:完成(?:全年)?预算的|执行率(?:为)?)\s*({_NU
 _N_GRADE = re.compile(r"(?:等级|等次|评价结果|自评结果)(?:为)?\s*[“\"'「]?(优秀|良好|中等|不合格|合格|优|良|中|差)")
 
 
-def _statement(name: str, source: str, parts: list[tuple[int, str]]) -> NarrativeStatement:
-    st = NarrativeStatement(name=name, source=source, line=parts[0][0], quote=parts[0][1][:200])
+def _statement(name: str, source: str, parts: list[tuple[int, str]],
+               line_at: Callable[[int], int] | None = None) -> NarrativeStatement:
+    """The statement read from ``parts`` ((line, text) each); with ``line_at`` there is one part,
+    a joined paragraph, and a figure's line is that of its offset in the text."""
+    st = NarrativeStatement(name=name, source=source, line=parts[0][0], quote=parts[0][1].replace("\n", "")[:200])
     for ln, text in parts:
+        def at(m: re.Match[str], ln: int = ln) -> int:
+            return line_at(m.start(1)) if line_at is not None else ln
         if st.score is None and (m := _N_SCORE.search(text)):
-            st.score = Printed(m.group(1), "分", ln, "自评得分")
+            st.score = Printed(m.group(1), "分", at(m), "自评得分")
         if st.budget is None and (m := _N_BUDGET.search(text)):
-            st.budget = Printed(m.group(1), m.group(2), ln, "全年预算数")
+            st.budget = Printed(m.group(1), m.group(2), at(m), "全年预算数")
         if st.actual is None and (m := _N_ACTUAL.search(text)):
-            st.actual = Printed(m.group(1), m.group(2), ln, "执行数")
+            st.actual = Printed(m.group(1), m.group(2), at(m), "执行数")
         if st.rate is None and (m := _N_RATE.search(text)):
-            st.rate = Printed(m.group(1), "%", ln, "执行率")
+            st.rate = Printed(m.group(1), "%", at(m), "执行率")
         if not st.grade and (m := _N_GRADE.search(text)):
-            st.grade, st.grade_line = m.group(1), ln
+            st.grade, st.grade_line = m.group(1), at(m)
     return st
 
 
-def read_statements(lines: Sequence[str]) -> list[NarrativeStatement]:
-    """Every 自评综述 paragraph and 绩效自评报告 block of a document."""
+def _summaries(lines: Sequence[str]) -> list[NarrativeStatement]:
+    """The 自评综述 statements, each read across its paragraph (lines broken inside sentences, as
+    PDF text leaves them, are joined): from its start to the next statement or the paragraph's end."""
     out: list[NarrativeStatement] = []
+    for seg in segments(lines):
+        text = seg.text
+        starts = [(a, m) for a in seg.starts if (m := _SUMMARY_AT.match(text, a))]
+        for n, (a, m) in enumerate(starts):
+            b = starts[n + 1][0] if n + 1 < len(starts) else len(text)
+            body = text[a:b].split("|")[0].rstrip("\n")  # not into a table row joined after it
+            first = seg.line_at(a)
+            out.append(_statement(m.group("name").strip(), "summary", [(first, body)],
+                                  line_at=lambda off, a=a, seg=seg: seg.line_at(a + off)))
+    return out
+
+
+def read_statements(lines: Sequence[str]) -> list[NarrativeStatement]:
+    """Every 自评综述 paragraph and 绩效自评报告 block of a document, in reading order."""
+    out: list[NarrativeStatement] = _summaries(lines)
     i = 0
     n = len(lines)
     while i < n:
         text = lines[i].strip()
-        m = _SUMMARY.match(text)
-        if m:
-            out.append(_statement(m.group("name").strip(), "summary", [(i + 1, text)]))
+        if _SUMMARY.match(text):
             i += 1
             continue
         m = _REPORT.match(text)
@@ -682,7 +703,7 @@ def read_statements(lines: Sequence[str]) -> list[NarrativeStatement]:
             i = j
             continue
         i += 1
-    return out
+    return sorted(out, key=lambda st: st.line)
 
 
 def _key(name: str) -> str:
@@ -964,7 +985,9 @@ def _project_claims(p: Project, formula: str, limit: str, qual_min: int) -> list
                             narrative_rate=st.rate if ft.rate else None,
                             table_rate=ft.rate if st.rate else None)
             if nums:
-                add(Kind.NARRATIVE, "performance.narrative_funds", st.line, st.quote, nums)
+                # on the line of the narrative's funds (a statement broken over lines starts higher up)
+                at = next((x.line for x in (st.actual, st.budget, st.rate) if x is not None), st.line)
+                add(Kind.NARRATIVE, "performance.narrative_funds", at, st.quote, nums)
         if st.grade and st.score is not None:
             add(Kind.NARRATIVE, "performance.grade", st.grade_line or st.line, st.quote,
                 {"score": st.score}, {"grade": st.grade})

@@ -104,6 +104,8 @@ def _claims(r: Rendered, faults: list[Fault]) -> list[dict[str, object]]:
         flat: list[int] = []
         for v in [*lines_by_role.values(), *rows_by_role.values()]:
             flat.extend(v if isinstance(v, list) else [v])  # type: ignore[arg-type]
+        # a word the claim rests on (the grade after a score) may be printed a line further down
+        flat.extend(r.anchor_lines[w] for w in c.words.values() if w in r.anchor_lines)
         main = rows_by_role[c.line_role] if rows_by_role[c.line_role] not in (None, [None]) else \
             lines_by_role[c.line_role]
         out.append({

@@ -265,15 +265,9 @@ def _convert(text: str, spans: list[tuple[str, int, int]]) -> str:
     return "".join(pieces)
 
 
-#: No PDF break right after these: readers join such a break with a newline, and the sentence
-#: look-back of juesuan.extract.narrative then counts "。\n" as two sentence ends (see the report
-#: of issue 5). A break after "：" is allowed (the template reader copes with it).
-_NO_BREAK_AFTER = tuple("。；;！？!?")
-
-
 def _breaks(text: str, spans: list[tuple[str, int, int]], rng: random.Random) -> list[int]:
     """Where PDF text extraction would break this line: every piece but the last ≥ 20 characters,
-    never inside a number, never right after a full stop or semicolon (:data:`_NO_BREAK_AFTER`)."""
+    never inside a number (a break right after a full stop, a semicolon or a colon may happen)."""
     if len(text) < 50 or not text.endswith(_SENTENCE_END):
         return []
     inside = set()
@@ -286,7 +280,7 @@ def _breaks(text: str, spans: list[tuple[str, int, int]], rng: random.Random) ->
         if want >= len(text) - 8:
             break
         c = want
-        while c < len(text) - 8 and (c in inside or text[c - 1] in _NO_BREAK_AFTER or text[c - 1].isdigit()
+        while c < len(text) - 8 and (c in inside or text[c - 1].isdigit()
                                      or text[c].isdigit() or text[c] in "%.万元"):
             c += 1
         if c >= len(text) - 8:
@@ -738,16 +732,7 @@ def _sangong(w: _Writer, d: Department) -> None:
            f"{w.text('sg3.groups', str(s.abroad_groups), '个')}个，累计{w.text('sg3.people', str(s.abroad_people), '人次')}人次。"
            + _change(w, "sg3.abroad.yy", s.abroad, s.abroad_prev, current_key="sg3.abroad",
                      reason=none if not s.abroad and not s.abroad_prev else _reason(w, s.abroad - s.abroad_prev)) + "。")
-    # 接待 before 车辆: a （1）（2） list is read to the end of its paragraph, so the list with
-    # sub-items comes last (the seed's order 车辆, 接待 makes readers add 接待 to the vehicle list)
-    foreign = "；国（境）外公务接待支出0万元，接待0批次，0人次" if s.reception == 0 else ""
-    w.line(f"2.公务接待费支出{w.money('sg3.reception', s.reception)}。其中：国内公务接待支出"
-           f"{w.money('sg3.reception_domestic', s.reception)}，接待{w.text('sg3.batches', str(s.reception_batches), '批次')}"
-           f"批次，{w.text('sg3.guests', str(s.reception_people), '人次')}人次{foreign}。"
-           + _change(w, "sg3.reception.yy", s.reception, s.reception_prev, current_key="sg3.reception",
-                     reason=(f"本部门{d.year}年度没有公务接待费用支出" if not s.reception and not s.reception_prev
-                             else _reason(w, s.reception - s.reception_prev))) + "。")
-    w.line(f"3.公务用车购置及运行维护费支出{w.money('sg3.car', s.car)}。其中：", breakable=False)
+    w.line(f"2.公务用车购置及运行维护费支出{w.money('sg3.car', s.car)}。其中：", breakable=False)
     w.line(f"（1）公务用车购置支出{w.money('sg3.car_buy', s.car_buy)}。本年度使用财政拨款购置公务用车"
            f"{w.text('sg3.cars_bought', str(s.cars_bought), '辆')}辆。"
            + _change(w, "sg3.car_buy.yy", s.car_buy, s.car_buy_prev, current_key="sg3.car_buy",
@@ -758,6 +743,12 @@ def _sangong(w: _Writer, d: Department) -> None:
            f"{w.text('sg3.stock', str(s.car_stock), '辆', true=s.car_stock)}辆。"
            + _change(w, "sg3.car_run.yy", s.car_run, s.car_run_prev, current_key="sg3.car_run",
                      reason=_reason(w, s.car_run - s.car_run_prev)) + "。")
+    w.line(f"3.公务接待费支出{w.money('sg3.reception', s.reception)}。其中：国内公务接待支出"
+           f"{w.money('sg3.reception_domestic', s.reception)}，接待{w.text('sg3.batches', str(s.reception_batches), '批次')}"
+           f"批次，{w.text('sg3.guests', str(s.reception_people), '人次')}人次；国（境）外公务接待支出0万元，接待0批次，0人次。"
+           + _change(w, "sg3.reception.yy", s.reception, s.reception_prev, current_key="sg3.reception",
+                     reason=(f"本部门{d.year}年度没有公务接待费用支出" if not s.reception and not s.reception_prev
+                             else _reason(w, s.reception - s.reception_prev))) + "。")
     w.claim("sum", "arithmetic.sum", "total", {"open": "其中"}, total="sg3.car", parts=["sg3.car_buy", "sg3.car_run"])
     # X8: the basic spending's running-cost item is part of the “三公” running cost
     w.claim("cross_ref", "cross_reference.vehicle_running_cost", "whole", {"relation": "≤"},
@@ -850,7 +841,7 @@ def _performance(w: _Writer, d: Department) -> None:
         r = _execution(w, key + ".n_rate", key + ".n_actual", key + ".n_budget", p.actual, p.budget)
         w.line(f"{k}.{p.name}项目自评综述：根据年初设定的绩效目标，项目自评得分{score}分{grade}。全年预算数为{b}，"
                f"执行数为{a}，完成预算的{r}%。项目绩效目标完成情况：{p.outcome}。发现的主要问题及原因：{p.problem}。"
-               f"下一步改进措施：{p.measure}。", breakable=False)
+               f"下一步改进措施：{p.measure}。")
         w.claim("narrative", "performance.narrative_score", "narrative", narrative=key + ".narrative", table=key + ".total")
         w.claim("narrative", "performance.narrative_funds", "narrative_actual", narrative_budget=key + ".n_budget",
                 table_budget=key + ".budget", narrative_actual=key + ".n_actual", table_actual=key + ".actual",
