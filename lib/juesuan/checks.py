@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 
 from .claims import UNIT_FACTORS, Claim, Kind, Printed, Verdict
-from .intervals import Interval, exact, rate_of_change_pct, ratio_pct
+from .intervals import Interval, at_most, exact, rate_of_change_pct, ratio_pct, sum_of
 from .scoring import NARRATIVE_CHECKS, check_performance
 
 __all__ = ["check_claim", "check_claims"]
@@ -54,29 +54,12 @@ class _Relations:
         return c
 
 
-def _one(claim: Claim, role: str) -> Printed | None:
-    v = claim.numbers.get(role)
-    return v if isinstance(v, Printed) else None
-
-
-def _pct(p: Printed | None) -> Interval | None:
-    return p.interval() if p is not None else None
-
-
-def _sum_of(printed: list[Printed]) -> Interval:
-    """The interval of a sum of printed numbers."""
-    acc = exact(0)
-    for p in printed:
-        acc = acc + p.interval()
-    return acc
-
-
 def _total_and_parts(claim: Claim) -> tuple[Interval, Interval] | None:
     """(total, Σ parts) of a claim with a ``total`` and a non-empty ``parts`` list."""
-    total, parts = _one(claim, "total"), claim.numbers.get("parts")
+    total, parts = claim.number("total"), claim.numbers.get("parts")
     if total is None or not isinstance(parts, list) or not parts:
         return None
-    return total.interval(), _sum_of(parts)
+    return total.interval(), sum_of(p.interval() for p in parts)
 
 
 def _check_sum(claim: Claim, r: _Relations) -> None:
@@ -92,15 +75,15 @@ def _check_sum(claim: Claim, r: _Relations) -> None:
 
 
 def _check_share(claim: Claim, r: _Relations) -> None:
-    average, count = _one(claim, "average"), _one(claim, "count")
+    average, count = claim.number("average"), claim.number("count")
     if average is not None and count is not None:
         # "平均每辆车运行维护费C" = amount / count
-        total = _one(claim, "total")
+        total = claim.number("total")
         rec = ratio_pct(total.interval(), count.interval()) if total is not None else None
         if rec is not None:
             r.compare("average", average.interval(), rec.scale(Fraction(1, 100)), "万元", count.interval().mid)
         return
-    part, whole, pct = _one(claim, "part"), _one(claim, "total"), _one(claim, "pct")
+    part, whole, pct = claim.number("part"), claim.number("total"), claim.number("pct")
     if part is None or whole is None or pct is None:
         return
     rec = ratio_pct(part.interval(), whole.interval())
@@ -125,7 +108,7 @@ def _check_change(claim: Claim, r: _Relations) -> None:
     Magnitudes only: whether 增加/减少 matches the sign is a wording question, judged by the
     ``wording.*`` claims derived from this one, so one slip is not reported twice.
     """
-    cur, prior, change, pct = (_one(claim, k) for k in ("current", "prior", "change", "pct"))
+    cur, prior, change, pct = (claim.number(k) for k in ("current", "prior", "change", "pct"))
     direction = claim.words.get("direction", "")
     if direction == "flat":
         change = change or Printed("0", "万元")
@@ -133,7 +116,7 @@ def _check_change(claim: Claim, r: _Relations) -> None:
     budget_parts = claim.numbers.get("budget_parts")
     if prior is None and isinstance(budget_parts, list) and budget_parts and cur is not None:
         # 类 budget = Σ 项 budgets (the text prints the 项 lines, not the 类 budget)
-        base = _sum_of(budget_parts)
+        base = sum_of(b.interval() for b in budget_parts)
         if change is not None:
             r.compare("change", change.interval(), _magnitude(cur.interval() - base), "万元")
         return
@@ -188,8 +171,8 @@ def _check_direction(claim: Claim, r: _Relations) -> None:
             claim.explanation = (f"the amount is said to {'rise' if says == 'inc' else 'fall'} "
                                  f"but its rate to {'rise' if pct_says == 'inc' else 'fall'}")
         return
-    pct, actual, budget = _one(claim, "pct"), _one(claim, "actual"), _one(claim, "budget")
-    cur, prior = _one(claim, "current"), _one(claim, "prior")
+    pct, actual, budget = claim.number("pct"), claim.number("actual"), claim.number("budget")
+    cur, prior = claim.number("current"), claim.number("prior")
     if says in ("inc", "dec") and cur is not None and prior is not None:
         delta = cur.interval() - prior.interval()
         if delta.contains_zero():
@@ -217,15 +200,11 @@ def _check_direction(claim: Claim, r: _Relations) -> None:
 
 def _check_weighted_sum(claim: Claim, r: _Relations) -> None:
     """A total stated once and implied again by amounts × percentages (SME share of each category)."""
-    total = _one(claim, "total")
+    total = claim.number("total")
     amounts, pcts = claim.numbers.get("amounts"), claim.numbers.get("pcts")
     if total is None or not isinstance(amounts, list) or not isinstance(pcts, list):
         return
-    acc = exact(0)
-    for a, p in zip(amounts, pcts):
-        ai, pi = a.interval(), p.interval().scale(Fraction(1, 100))
-        corners = [x * y for x in (ai.lo, ai.hi) for y in (pi.lo, pi.hi)]
-        acc = acc + Interval(min(corners), max(corners))
+    acc = sum_of(a.interval() * p.interval().scale(Fraction(1, 100)) for a, p in zip(amounts, pcts))
     r.compare("total", total.interval(), acc, "万元")
     terms = " + ".join(f"{a.label or a.text} {a.text}×{p.text}%" for a, p in zip(amounts, pcts))
     claim.explanation = (f"{total.label or 'the total'} is printed as {total.text}{total.unit}, but {terms} "
@@ -234,11 +213,11 @@ def _check_weighted_sum(claim: Claim, r: _Relations) -> None:
 
 def _check_at_most(claim: Claim, r: _Relations) -> None:
     """``part ≤ whole`` (a subset stated next to its superset): only an excess is a gap."""
-    part, whole = _one(claim, "part"), _one(claim, "whole")
+    part, whole = claim.number("part"), claim.number("whole")
     if part is None or whole is None:
         return
     p, w = part.interval(), whole.interval()
-    r.compare("part", p, Interval(min(p.lo, w.hi), w.hi) if p.lo <= w.hi else w, part.unit or "万元")
+    r.compare("part", p, at_most(p, w), part.unit or "万元")
 
 
 def _check_explained(claim: Claim, r: _Relations) -> None:
@@ -271,7 +250,7 @@ def _check_present(claim: Claim, r: _Relations) -> None:
 
 def _describe_observation(claim: Claim, r: _Relations) -> None:
     """No relation to recompute: the observations suite flags it; say what was seen."""
-    budget = _one(claim, "budget")
+    budget = claim.number("budget")
     if claim.words.get("explain"):
         claim.explanation = claim.words["explain"]
     elif budget is not None:
@@ -280,11 +259,11 @@ def _describe_observation(claim: Claim, r: _Relations) -> None:
 
 
 def _check_execution(claim: Claim, r: _Relations) -> None:
-    actual, budget, pct = _one(claim, "actual"), _one(claim, "budget"), _one(claim, "pct")
+    actual, budget, pct = claim.number("actual"), claim.number("budget"), claim.number("pct")
     if actual is None or budget is None or pct is None:
         return
     rec = ratio_pct(actual.interval(), budget.interval())
-    alt = _one(claim, "budget_alt")
+    alt = claim.number("budget_alt")
     if alt is not None:
         # a table with both 年初预算 and 调整预算 columns and a bare 完成率: either may be the base
         rec_alt = ratio_pct(actual.interval(), alt.interval())

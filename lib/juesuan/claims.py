@@ -115,6 +115,16 @@ class Claim:
     at_stake_wan: float = 0.0
     """Money an observation concerns, in 万元 (e.g. the unspent budget), for ranking."""
 
+    def number(self, role: str) -> Printed | None:
+        """The single number printed in ``role``, or None."""
+        v = self.numbers.get(role)
+        return v if isinstance(v, Printed) else None
+
+    def number_list(self, role: str) -> list[Printed]:
+        """The numbers printed in a list ``role`` (e.g. ``parts``), or an empty list."""
+        v = self.numbers.get(role)
+        return list(v) if isinstance(v, list) else []
+
     def reported(self) -> dict[str, object]:
         """The printed numbers as floats (no unit conversion), plus the wording."""
         out: dict[str, object] = {}

@@ -200,11 +200,6 @@ def _gap_text(claim: Claim) -> str:
     return f"gap {_fmt(claim.gap, places)} {unit}".rstrip()
 
 
-def _printed(claim: Claim, role: str) -> Printed | None:
-    value = claim.numbers.get(role)
-    return value if isinstance(value, Printed) else None
-
-
 # What each recomputed quantity was recomputed *from*, per claim kind (see checks.py).
 _FROM = {
     (Kind.SUM, "total"): "sum of parts",
@@ -222,7 +217,7 @@ _WORDS = {"inc": "增加", "dec": "减少", "flat": "持平", "greater": "greate
 
 def _reported(claim: Claim, role: str) -> tuple[str, Interval] | None:
     """The printed value of ``role`` as the check compared it (signed by the wording)."""
-    p = _printed(claim, role)
+    p = claim.number(role)
     direction = claim.words.get("direction", "")
     if p is None:
         if direction != "flat":  # "持平" states a zero change and rate without printing them
@@ -243,7 +238,7 @@ def _relation_text(claim: Claim, role: str, recomputed: Sequence[float]) -> tupl
     if rep is None:
         return "", False
     text, iv = rep
-    p = _printed(claim, role)
+    p = claim.number(role)
     label = (p.label if p is not None and p.label else "") or _ROLE_NAMES.get(role, role)
     rec = Interval(Fraction(min(recomputed)), Fraction(max(recomputed)))
     failed = iv.distance(rec) > _EPS
@@ -255,7 +250,7 @@ def _relation_text(claim: Claim, role: str, recomputed: Sequence[float]) -> tupl
 def _direction_text(claim: Claim) -> str:
     says = claim.words.get("says", "")
     if says:  # a direction claim: "决算数大于/小于预算数"
-        pct, actual, budget = (_printed(claim, r) for r in ("pct", "actual", "budget"))
+        pct, actual, budget = (claim.number(r) for r in ("pct", "actual", "budget"))
         if pct is not None:
             shown = f"the rate is {pct.text}%"
         elif actual is not None and budget is not None:
@@ -268,7 +263,7 @@ def _direction_text(claim: Claim) -> str:
     if direction and pct_direction and {direction, pct_direction} == {"inc", "dec"}:
         return (f"the amount is said to {_WORDS[direction]} but the rate to "
                 f"{_WORDS[pct_direction]}")
-    cur, prior = _printed(claim, "current"), _printed(claim, "prior")
+    cur, prior = claim.number("current"), claim.number("prior")
     if cur is not None and prior is not None:
         now, base = ("actual", "budget") if claim.kind == Kind.BUDGET_DIFF else ("this year", "last year")
         return (f"wording says {_WORDS.get(direction, direction)} but {now} {cur.text} vs {base} "

@@ -15,6 +15,7 @@ evaluate without the overestimation that general interval packages add for repea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -40,6 +41,10 @@ class Interval:
 
     def __sub__(self, other: Interval) -> Interval:
         return Interval(self.lo - other.hi, self.hi - other.lo)
+
+    def __mul__(self, other: Interval) -> Interval:
+        corners = [a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
+        return Interval(min(corners), max(corners))
 
     def __neg__(self) -> Interval:
         return Interval(-self.hi, -self.lo)
@@ -72,6 +77,19 @@ def exact(value: Fraction | int) -> Interval:
     """A value known exactly (a count, or a constant such as 100%)."""
     v = Fraction(value)
     return Interval(v, v)
+
+
+def sum_of(intervals: Iterable[Interval]) -> Interval:
+    """The interval of a sum (0 for none)."""
+    acc = exact(0)
+    for iv in intervals:
+        acc = acc + iv
+    return acc
+
+
+def at_most(part: Interval, whole: Interval) -> Interval:
+    """Where ``part`` may lie if it cannot exceed ``whole``: its distance from ``part`` is the excess."""
+    return Interval(min(part.lo, whole.hi), whole.hi) if part.lo <= whole.hi else whole
 
 
 def printed_interval(text: str, *, is_exact: bool = False) -> Interval:

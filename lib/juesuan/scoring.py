@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import Protocol
 
 from .claims import Claim, Printed
-from .intervals import Interval, exact, printed_interval, ratio_pct
+from .intervals import Interval, at_most, exact, printed_interval, ratio_pct, sum_of
 
 __all__ = [
     "GRADE_BANDS",
@@ -119,16 +119,6 @@ def value_interval(p: Printed) -> Interval:
     return _rounded(p)
 
 
-def _one(claim: Claim, role: str) -> Printed | None:
-    v = claim.numbers.get(role)
-    return v if isinstance(v, Printed) else None
-
-
-def _many(claim: Claim, role: str) -> list[Printed]:
-    v = claim.numbers.get(role)
-    return list(v) if isinstance(v, list) else []
-
-
 def _f(x: Fraction | float, places: int = 2) -> str:
     text = f"{float(x):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -137,13 +127,6 @@ def _f(x: Fraction | float, places: int = 2) -> str:
 def _span(iv: Interval, places: int = 2) -> str:
     lo, hi = _f(iv.lo, places), _f(iv.hi, places)
     return lo if lo == hi else f"{lo}–{hi}"
-
-
-def _sum(ivs: list[Interval]) -> Interval:
-    acc = exact(0)
-    for iv in ivs:
-        acc = acc + iv
-    return acc
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,7 +256,7 @@ def grades_for(score: Interval) -> set[str]:
 
 def _rate_from_funds(claim: Claim) -> tuple[Interval | None, str]:
     """The execution rate the funds block allows: amounts ∩ printed rate when both exist."""
-    budget, actual, rate = _one(claim, "budget"), _one(claim, "actual"), _one(claim, "rate")
+    budget, actual, rate = claim.number("budget"), claim.number("actual"), claim.number("rate")
     from_amounts = None
     if budget is not None and actual is not None:
         from_amounts = ratio_pct(actual.interval(), budget.interval())
@@ -289,7 +272,7 @@ def _rate_from_funds(claim: Claim) -> tuple[Interval | None, str]:
 
 def _execution_part(claim: Claim, r: Relations, indicator_weights: Fraction) -> tuple[Interval, str]:
     """The execution score a total is built from: printed, recomputed (P4), or what is left."""
-    score, weight = _one(claim, "execution_score"), _one(claim, "execution_weight")
+    score, weight = claim.number("execution_score"), claim.number("execution_weight")
     if score is not None:
         return score_interval(score), f"execution score {score.text}"
     if weight is not None:
@@ -318,24 +301,24 @@ def _capped(score: Printed, weight: Printed | None) -> Interval:
 
 def _check_total(claim: Claim, r: Relations) -> None:
     """P14: 总分 = execution score + Σ indicator scores, and 总分 ≤ 100."""
-    total = _one(claim, "total")
+    total = claim.number("total")
     if total is None:
         r.note("no 总分 printed and no narrative 自评得分 to stand in")
         return
     if claim.words.get("total_source") == "narrative":
         r.note(f"the table prints no 总分: the narrative 自评得分 {total.text} (line {total.line}) stands in")
-    scores, caps = _many(claim, "scores"), _many(claim, "caps")
-    loose, unscored = _many(claim, "loose_scores"), _many(claim, "unscored_weights")
-    ind_weights = sum((weight_interval(w).hi for w in _many(claim, "weights")), Fraction(0))
+    scores, caps = claim.number_list("scores"), claim.number_list("caps")
+    loose, unscored = claim.number_list("loose_scores"), claim.number_list("unscored_weights")
+    ind_weights = sum((weight_interval(w).hi for w in claim.number_list("weights")), Fraction(0))
     ex, ex_text = _execution_part(claim, r, ind_weights)
-    ex_score = _one(claim, "execution_score")
+    ex_score = claim.number("execution_score")
     if ex_score is not None:
-        ex = _capped(ex_score, _one(claim, "execution_weight"))
+        ex = _capped(ex_score, claim.number("execution_weight"))
     parts = [_capped(s, w) for s, w in zip(scores, caps)] + [score_interval(s) for s in loose]
     parts += [Interval(Fraction(0), weight_interval(w).hi) for w in unscored]
     if unscored:
         r.note(f"{len(unscored)} indicator(s) print no 得分: anything up to their 分值 allowed")
-    ind = _sum(parts)
+    ind = sum_of(parts)
     rec = ex + ind
     t = score_interval(total)
     r.compare("total", t, rec, "分", _NO_MONEY)
@@ -355,7 +338,7 @@ def _check_total(claim: Claim, r: Relations) -> None:
 
 def _check_total_missing(claim: Claim, r: Relations) -> None:
     """The table has indicator rows but no 总分 row: an observation (gap 1 row)."""
-    narrative = _one(claim, "narrative_total")
+    narrative = claim.number("narrative_total")
     r.compare("total_row", exact(1), exact(0), "row", _NO_MONEY)
     stand_in = f"; the narrative 自评得分 {narrative.text} stands in for it" if narrative is not None else ""
     claim.explanation = f"the self-evaluation table prints no 总分 row{stand_in} (P14)"
@@ -363,7 +346,7 @@ def _check_total_missing(claim: Claim, r: Relations) -> None:
 
 def _check_execution_score(claim: Claim, r: Relations) -> None:
     """P4: the funds block's 得分 = min(执行率, 100%) × 分值."""
-    score, weight = _one(claim, "score"), _one(claim, "weight")
+    score, weight = claim.number("score"), claim.number("weight")
     if weight is None:
         r.note("the funds block prints no 分值")
         return
@@ -384,9 +367,9 @@ def _check_execution_score(claim: Claim, r: Relations) -> None:
 
 def _check_weights(claim: Claim, r: Relations) -> None:
     """P2: Σ 分值 = 100 (execution + indicators) and every 得分 ≤ its 分值."""
-    weights = _many(claim, "weights")
-    ex = _one(claim, "execution_weight")
-    printed_total = _one(claim, "weight_total")
+    weights = claim.number_list("weights")
+    ex = claim.number("execution_weight")
+    printed_total = claim.number("weight_total")
     expected = Fraction(claim.words.get("expected_total", "100"))
     problems = []
     ind = sum((weight_interval(w).lo for w in weights), Fraction(0))
@@ -408,7 +391,7 @@ def _check_weights(claim: Claim, r: Relations) -> None:
             r.compare("weight_total", pt, total, "分", _NO_MONEY)
             if pt.distance(total) > 0 and pt != exact(expected):
                 problems.append(f"the 总分 row prints 分值 {printed_total.text}")
-    for s, w, name in zip(_many(claim, "scores"), _many(claim, "caps"),
+    for s, w, name in zip(claim.number_list("scores"), claim.number_list("caps"),
                           claim.words.get("cap_names", "").split("\n")):
         si, wi = score_interval(s), weight_interval(w)
         r.compare(f"score≤weight:{name}", si, Interval(min(si.lo, wi.hi), wi.hi) if si.lo <= wi.hi else wi,
@@ -425,12 +408,12 @@ def _check_weights(claim: Claim, r: Relations) -> None:
 
 def _check_indicator_score(claim: Claim, r: Relations) -> None:
     """P6-P8 for quantitative indicators; P10 bands for 定性 ones (only a clear contradiction counts)."""
-    score, weight = _one(claim, "score"), _one(claim, "weight")
+    score, weight = claim.number("score"), claim.number("weight")
     if score is None or weight is None:
         return
     name = claim.words.get("indicator", "indicator")
     s, w = score_interval(score), weight_interval(weight).lo
-    target, actual = _one(claim, "target"), _one(claim, "actual")
+    target, actual = claim.number("target"), claim.number("actual")
     if claim.words.get("qualitative") or target is None or actual is None:
         band = qualitative_band(claim.words.get("target_text", ""), claim.words.get("actual_text", ""))
         if band is None:
@@ -459,7 +442,7 @@ def _check_indicator_score(claim: Claim, r: Relations) -> None:
 
 def _check_target_too_low(claim: Claim, r: Relations) -> None:
     """P9: actual / target of a 正向 indicator above the limit (the lowest ratio the prints allow)."""
-    target, actual = _one(claim, "target"), _one(claim, "actual")
+    target, actual = claim.number("target"), claim.number("actual")
     if target is None or actual is None:
         return
     t, a = value_interval(target), value_interval(actual)
@@ -470,7 +453,7 @@ def _check_target_too_low(claim: Claim, r: Relations) -> None:
     ratio = Interval(max(a.lo, Fraction(0)) / t.hi, max(a.hi, Fraction(0)) / t.lo)
     r.compare("ratio", Interval(Fraction(0), limit), ratio, "×", _NO_MONEY)
     if ratio.lo > limit:
-        score, weight = _one(claim, "score"), _one(claim, "weight")
+        score, weight = claim.number("score"), claim.number("weight")
         scored = f"; scored {score.text}/{weight.text}" if score is not None and weight is not None else ""
         claim.explanation = (f"{claim.words.get('indicator', 'indicator')}: actual {actual.text} is "
                              f"{_f(ratio.lo, 1)}× the target {target.text}{' ' + target.unit if target.unit else ''} "
@@ -479,7 +462,7 @@ def _check_target_too_low(claim: Claim, r: Relations) -> None:
 
 def _check_satisfaction(claim: Claim, r: Relations) -> None:
     """P11: a satisfaction indicator whose actual is 0 or blank has no survey behind it."""
-    actual, target = _one(claim, "actual"), _one(claim, "target")
+    actual, target = claim.number("actual"), claim.number("target")
     name = claim.words.get("indicator", "satisfaction")
     if actual is not None and _frac(actual.text) != 0:
         iv = value_interval(actual)
@@ -498,7 +481,7 @@ def _check_satisfaction(claim: Claim, r: Relations) -> None:
 
 def _check_shortfall(claim: Claim, r: Relations) -> None:
     """P12: 得分 below 分值 with no 偏差原因 printed."""
-    score, weight = _one(claim, "score"), _one(claim, "weight")
+    score, weight = claim.number("score"), claim.number("weight")
     if score is None or weight is None:
         return
     s, w = score_interval(score), weight_interval(weight)
@@ -512,12 +495,11 @@ def _check_shortfall(claim: Claim, r: Relations) -> None:
 
 def _check_cost(claim: Claim, r: Relations) -> None:
     """P17: a total-cost indicator's actual ≤ 全年执行数 (both in 万元)."""
-    cost, actual = _one(claim, "cost"), _one(claim, "actual")
+    cost, actual = claim.number("cost"), claim.number("actual")
     if cost is None or actual is None:
         return
     c, a = cost.interval(), actual.interval()
-    rec = Interval(min(c.lo, a.hi), a.hi) if c.lo <= a.hi else a
-    r.compare("cost", c, rec, "万元")
+    r.compare("cost", c, at_most(c, a), "万元")
     if c.lo > a.hi:
         claim.explanation = (f"{claim.words.get('indicator', '项目总成本')} actual {cost.text}{cost.unit} exceeds "
                              f"全年执行数 {actual.text}{actual.unit} (P17)")
@@ -526,7 +508,7 @@ def _check_cost(claim: Claim, r: Relations) -> None:
 def _check_qualitative_full(claim: Claim, r: Relations) -> None:
     """P19 (info): 定性 indicators scored full marks, Σ of their weights as the gap."""
     names = [n for n in claim.words.get("full_names", "").split("\n") if n]
-    weights = _many(claim, "full_weights")
+    weights = claim.number_list("full_weights")
     minimum = int(claim.words.get("min_count", str(QUALITATIVE_FULL_MIN)))
     total = sum((weight_interval(w).lo for w in weights), Fraction(0))
     if len(names) < max(minimum, 1):
@@ -543,7 +525,7 @@ def _check_qualitative_full(claim: Claim, r: Relations) -> None:
 
 
 def _check_narrative_score(claim: Claim, r: Relations) -> None:
-    narrative, table = _one(claim, "narrative"), _one(claim, "table")
+    narrative, table = claim.number("narrative"), claim.number("table")
     if narrative is None or table is None:
         return
     n, t = score_interval(narrative), score_interval(table)
@@ -556,7 +538,7 @@ def _check_narrative_score(claim: Claim, r: Relations) -> None:
 def _check_narrative_funds(claim: Claim, r: Relations) -> None:
     problems = []
     for role, what, unit in (("budget", "全年预算数", "万元"), ("actual", "执行数", "万元"), ("rate", "执行率", "%")):
-        n, t = _one(claim, f"narrative_{role}"), _one(claim, f"table_{role}")
+        n, t = claim.number(f"narrative_{role}"), claim.number(f"table_{role}")
         if n is None or t is None:
             continue
         ni, ti = (_rounded(n), _rounded(t)) if unit == "%" else (n.interval(), t.interval())
@@ -568,7 +550,7 @@ def _check_narrative_funds(claim: Claim, r: Relations) -> None:
 
 
 def _check_grade(claim: Claim, r: Relations) -> None:
-    score = _one(claim, "score")
+    score = claim.number("score")
     stated = _grade_name(claim.words.get("grade", ""))
     if score is None or not stated:
         return

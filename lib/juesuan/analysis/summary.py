@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..claims import Claim, Printed, Verdict
+from ..claims import Claim, Verdict
 
 if TYPE_CHECKING:
     from ..audit import AuditResult
@@ -94,16 +94,6 @@ def _n(x: float | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _p(claim: Claim, role: str) -> Printed | None:
-    v = claim.numbers.get(role)
-    return v if isinstance(v, Printed) else None
-
-
-def _ps(claim: Claim, role: str) -> list[Printed]:
-    v = claim.numbers.get(role)
-    return list(v) if isinstance(v, list) else []
-
-
 def _mid(claim: Claim, role: str) -> float | None:
     rec = claim.recomputed.get(role)
     return (rec[0] + rec[1]) / 2 if rec else None
@@ -115,7 +105,7 @@ _GENERIC = re.compile(r"^(?:执行数|全年执行数|支出决算|决算|决算
 def _subject(claim: Claim, lines: tuple[str, ...] = ()) -> str:
     """What a claim is about, in a few words: an item label, else the head of its source line."""
     for role in ("actual", "current", "total", "part", "budget"):
-        p = _p(claim, role)
+        p = claim.number(role)
         if p is not None and p.label:
             label = re.sub(r"^.*\d{4}\s*年度?", "", p.label).strip(" ,，:：")
             label = re.sub(r"(?:决算数?|全年预算数?|年初预算数?|为|均)$", "", label)
@@ -148,12 +138,12 @@ def finding_sentence(finding: Finding, claim: Claim | None, *, basis: str = "", 
         return f"{rule_title(rule)}：{finding.message}"
     project = claim.section
     if rule == "structure.procurement_sme":
-        total, implied = _p(claim, "total"), _mid(claim, "total")
+        total, implied = claim.number("total"), _mid(claim, "total")
         return (f"政府采购授予中小企业合同金额前后矛盾，文本写 {total.text if total else '—'} 万元，"
                 f"按货物、工程、服务各类采购中授予中小企业的比例推算应为 {_n(implied)} 万元，"
                 f"相差约 {_n(finding.amount_wan)} 万元")
     if rule == "variance.unexplained":
-        total, parts = _p(claim, "total"), _ps(claim, "parts")
+        total, parts = claim.number("total"), claim.number_list("parts")
         explained = sum(float(p.interval().mid) for p in parts)
         variance = float(total.interval().mid) if total else math.nan
         rest = variance - explained
@@ -169,30 +159,30 @@ def finding_sentence(finding: Finding, claim: Claim | None, *, basis: str = "", 
         return (f"{subject or _subject(claim)}预算执行率仅 {_n(rate)}%，{_n(claim.at_stake_wan)} 万元预算未使用，"
                 "需要具体说明原因")
     if rule == "observation.unimplemented":
-        budget = _p(claim, "budget")
+        budget = claim.number("budget")
         return f"{claim.words.get('project', _subject(claim))}预算 {budget.text if budget else '—'} 万元，年内未实施"
     if rule == "observation.budget_cut_execution":
-        b0, b = _p(claim, "budget_initial"), _p(claim, "budget")
+        b0, b = claim.number("budget_initial"), claim.number("budget")
         return (f"{project}年初预算 {b0.text if b0 else '—'} 万元，年中调减为 {b.text if b else '—'} 万元后全部执行，"
                 "100% 的执行率并不说明项目按计划完成")
     if rule == "performance.total":
-        total = _p(claim, "total")
-        scores = [p.value for p in _ps(claim, "scores") + _ps(claim, "loose_scores")]
-        ex = _p(claim, "execution_score")
+        total = claim.number("total")
+        scores = [p.value for p in claim.number_list("scores") + claim.number_list("loose_scores")]
+        ex = claim.number("execution_score")
         parts = sum(scores) + (ex.value if ex is not None else 0.0)
         return (f"{project}自评表总分 {_n(total.value) if total else '—'} 分，而预算执行得分与各指标得分合计为 "
                 f"{_n(parts)} 分")
     if rule == "performance.weights":
-        weights = [p.value for p in _ps(claim, "weights")]
-        ew = _p(claim, "execution_weight")
+        weights = [p.value for p in claim.number_list("weights")]
+        ew = claim.number("execution_weight")
         total = sum(weights) + (ew.value if ew is not None else 0.0)
         return f"{project}自评表各项分值合计 {_n(total)} 分，不是 100 分"
     if rule == "performance.cost_exceeds_execution":
-        cost, actual = _p(claim, "cost"), _p(claim, "actual")
+        cost, actual = claim.number("cost"), claim.number("actual")
         return (f"{project}的“{_indicator(claim)}”实际 {cost.text if cost else '—'} 万元，"
                 f"高于全年执行数 {actual.text if actual else '—'} 万元")
     if rule == "performance.target_too_low":
-        t, a = _p(claim, "target"), _p(claim, "actual")
+        t, a = claim.number("target"), claim.number("actual")
         ratio = a.value / t.value if a and t and t.value else math.nan
         return (f"{project}的“{_indicator(claim)}”实际完成 {a.text if a else '—'}，是指标值 {t.text if t else '—'} 的 "
                 f"{ratio:.3g} 倍，目标设定偏低却得满分")
