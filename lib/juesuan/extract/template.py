@@ -65,6 +65,12 @@ def _quote(seg: Segment, start: int, end: int) -> str:
     return seg.text[max(0, start): end].replace("\n", "")[:300]
 
 
+def _at_most(d: _Doc, section: str, line: int, quote: str, part: Printed, whole: Printed, *, rule: str) -> None:
+    """A claim that ``part`` (a subset) does not exceed ``whole`` (judged by checks' at-most rule)."""
+    d.claims.append(Claim(Kind.CROSS_REF, section, line, quote, {"part": part, "whole": whole},
+                          {"relation": "≤"}, rule=rule))
+
+
 def _first(d: _Doc, pattern: str, where: str = "") -> tuple[Segment, str, re.Match[str]] | None:
     return next(d.find(pattern, where=where), None)
 
@@ -104,10 +110,8 @@ def _procurement(d: _Doc, tf: TemplateFigures) -> None:
             {"total": pr["sme"], "amounts": [pr[k] for k in shares], "pcts": [pr[f"sme_share_{k}"] for k in shares]},
             {"implied_by": "per-category SME shares"}, rule="structure.procurement_sme"))
     if "sme" in pr and "small" in pr:
-        d.claims.append(Claim(Kind.CROSS_REF, section, pr["small"].line,
-                              _quote(seg, sme.start() if sme else 0, small.end()),
-                              {"part": pr["small"], "whole": pr["sme"]}, {"relation": "≤"},
-                              rule="structure.procurement_small_le_sme"))
+        _at_most(d, section, pr["small"].line, _quote(seg, sme.start() if sme else 0, small.end()),
+                 pr["small"], pr["sme"], rule="structure.procurement_small_le_sme")
 
 
 # --------------------------------------------------------------------------- 国有资产: vehicles
@@ -238,9 +242,8 @@ def _basic(d: _Doc, tf: TemplateFigures) -> None:
     if run is not None and "public" in e:
         s, sec, rm = run
         e["running_costs"] = _p(s, rm, 1)
-        d.claims.append(Claim(Kind.CROSS_REF, sec, e["running_costs"].line, _quote(s, rm.start(), rm.end()),
-                              {"part": e["running_costs"], "whole": e["public"]}, {"relation": "≤"},
-                              rule="structure.running_costs_le_public"))
+        _at_most(d, sec, e["running_costs"].line, _quote(s, rm.start(), rm.end()), e["running_costs"],
+                 e["public"], rule="structure.running_costs_le_public")
 
 
 # --------------------------------------------------------------------------- cross references
@@ -268,16 +271,14 @@ def _cross_references(d: _Doc, tf: TemplateFigures) -> None:
     _social_insurance(d, tf)
     sg, veh, e = tf.sangong, tf.vehicles, tf.econ
     if "vehicle_stock" in sg and "total" in veh:
-        d.claims.append(Claim(Kind.CROSS_REF, "国有资产占用", veh["total"].line,
-                              f"公务用车保有量{sg['vehicle_stock'].text}辆 / 共有车辆{veh['total'].text}辆",
-                              {"part": sg["vehicle_stock"], "whole": veh["total"]}, {"relation": "≤"},
-                              rule="cross_reference.vehicle_count"))
+        _at_most(d, "国有资产占用", veh["total"].line,
+                 f"公务用车保有量{sg['vehicle_stock'].text}辆 / 共有车辆{veh['total'].text}辆",
+                 sg["vehicle_stock"], veh["total"], rule="cross_reference.vehicle_count")
     item = next((v for k, v in e.items() if "公务用车运行" in k), None)
     if "vehicle_running" in sg and item is not None:
-        d.claims.append(Claim(Kind.CROSS_REF, "“三公”经费", sg["vehicle_running"].line,
-                              f"“三公”公务用车运行维护费{sg['vehicle_running'].text}万元 / 公用经费中公务用车运行维护费{item.text}万元",
-                              {"part": item, "whole": sg["vehicle_running"]}, {"relation": "≤"},
-                              rule="cross_reference.vehicle_running_cost"))
+        _at_most(d, "“三公”经费", sg["vehicle_running"].line,
+                 f"“三公”公务用车运行维护费{sg['vehicle_running'].text}万元 / 公用经费中公务用车运行维护费{item.text}万元",
+                 item, sg["vehicle_running"], rule="cross_reference.vehicle_running_cost")
 
 
 # --------------------------------------------------------------------------- explained variance
