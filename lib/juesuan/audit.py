@@ -17,10 +17,17 @@ import pandas as pd
 
 from . import __version__
 from .checks import check_claims
-from .claims import Claim, Verdict
+from .claims import Claim
 from .extract import Extraction, extract
 from .figures import load_figures_claims
-from .findings import Finding, build_findings, findings_document, reconciliation_frame, write_findings
+from .findings import (
+    Finding,
+    build_findings,
+    findings_document,
+    reconciliation_frame,
+    summary_counts,
+    write_findings,
+)
 from .ingest import Document, read_document
 from .params import AuditParams
 
@@ -76,7 +83,7 @@ class AuditResult:
 
     @property
     def summary(self) -> dict[str, int]:
-        return self.findings_document()["summary"]  # type: ignore[return-value]
+        return summary_counts(self.claims, self.findings)
 
     def findings_document(self) -> dict[str, object]:
         """The findings document of interface.md (what ``check --json`` prints)."""
@@ -153,7 +160,3 @@ def audit_file(path: str | Path) -> AuditResult:
     doc = read_document(path)
     stem = Path(path).stem
     return _run(doc, {"id": stem, "name": stem, "year": None})
-
-
-def inconsistent_count(result: AuditResult) -> int:
-    return sum(1 for c in result.claims if c.verdict == Verdict.INCONSISTENT)

@@ -40,6 +40,7 @@ __all__ = [
     "build_findings",
     "findings_document",
     "reconciliation_frame",
+    "summary_counts",
     "validate_document",
     "write_findings",
 ]
@@ -299,11 +300,10 @@ def _message(claim: Claim) -> str:
 # The findings document
 
 
-def findings_document(*, department: dict[str, Any], source: dict[str, Any], tool: dict[str, Any],
-                      claims: Sequence[Claim], findings: Sequence[Finding]) -> dict[str, Any]:
-    """The ``juesuan/findings/1`` document of interface.md, keys in the documented order.
+def summary_counts(claims: Sequence[Claim], findings: Sequence[Finding]) -> dict[str, int]:
+    """The findings document's ``summary``.
 
-    ``summary.inconsistent`` counts the claims that cannot hold, except those judged only by
+    ``inconsistent`` counts the claims that cannot hold, except those judged only by
     info-severity rules (a note such as "every 定性 indicator scored full"), so the exit code
     of ``check``/``audit`` reflects errors and warnings, never a note.
     """
@@ -313,19 +313,25 @@ def findings_document(*, department: dict[str, Any], source: dict[str, Any], too
             severities.setdefault(cid, set()).add(f.severity)
     noted_only = {cid for cid, sev in severities.items() if sev == {"info"}}
     return {
+        "claims": len(claims),
+        "inconsistent": sum(c.verdict == Verdict.INCONSISTENT and c.id not in noted_only for c in claims),
+        "errors": sum(f.severity == "error" for f in findings),
+        "warnings": sum(f.severity == "warning" for f in findings),
+        "uncheckable": sum(c.verdict == Verdict.UNCHECKABLE for c in claims),
+    }
+
+
+def findings_document(*, department: dict[str, Any], source: dict[str, Any], tool: dict[str, Any],
+                      claims: Sequence[Claim], findings: Sequence[Finding]) -> dict[str, Any]:
+    """The ``juesuan/findings/1`` document of interface.md, keys in the documented order."""
+    return {
         "schema": SCHEMA_ID,
         "department": dict(department),
         "source": dict(source),
         "tool": dict(tool),
         "claims": [c.to_dict() for c in claims],
         "findings": [f.to_dict() for f in findings],
-        "summary": {
-            "claims": len(claims),
-            "inconsistent": sum(c.verdict == Verdict.INCONSISTENT and c.id not in noted_only for c in claims),
-            "errors": sum(f.severity == "error" for f in findings),
-            "warnings": sum(f.severity == "warning" for f in findings),
-            "uncheckable": sum(c.verdict == Verdict.UNCHECKABLE for c in claims),
-        },
+        "summary": summary_counts(claims, findings),
     }
 
 
