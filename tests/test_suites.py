@@ -169,3 +169,28 @@ def test_every_rule_the_extractor_emits_is_judged_by_a_suite():
     covered = {e.meta["check_id"] for p in suites.suite_paths().values() for e in suites.load_suite(p).expectations}
     assert emitted, "no rule ids found in the sources"
     assert emitted <= covered, f"rules with no expectation: {sorted(emitted - covered)}"
+
+
+def test_the_two_pass_run_equals_a_complete_run_of_every_suite(tmp_path):
+    """validate()'s shortcuts (BOOLEAN_ONLY first, empty conditions skipped) change no outcome."""
+    from juesuan.audit import audit_document
+    from juesuan.findings import reconciliation_frame
+    from juesuan.params import load_params
+    from juesuan.synth import synthesize
+
+    engine = suites._engine()
+    frames = [reconciliation_frame(audit_document(load_params(p)).claims)
+              for p in synthesize(4, tmp_path, seed=11, faults=1.0)]
+    frames.append(_frame([("C0001", "arithmetic.sum", 0.5), ("C0002", "arithmetic.yoy", math.nan)]))
+    failed = 0
+    for frame in frames:
+        batch = engine.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        reference = []
+        for suite in engine.suites():
+            result = batch.validate(suite, result_format=suites._RESULT_FORMAT,
+                                    expectation_parameters=suites._parameters(None)).to_json_dict()
+            by_id = {r["expectation_config"]["id"]: r for r in result["results"]}
+            reference += [suites._outcome(suite.name, e.meta, by_id[e.id]) for e in suite.expectations]
+        assert suites.validate(frame) == reference
+        failed += sum(not o.success for o in reference)
+    assert failed >= 4, "the comparison must include failing expectations"
