@@ -10,6 +10,11 @@ notebook, resets what a notebook can leave behind:
 * matplotlib's figures and rcParams (back to the rc file's values); the audit notebook's setup
   cell re-applies the font and the seaborn theme every run (``charts.use_cjk_font``).
 
+``%reset`` ends in a full garbage collection, which over a heap holding pandas, matplotlib and
+great-expectations took ~0.4 s per department; ``gc.freeze()`` right after it moves what
+survived (imported modules, their caches) out of the collector's sight, so the next reset only
+scans what the last notebook created (~0.07 s).
+
 What still survives, by design: imported modules and their caches (the point of the engine).
 The kernel is replaced after a cell raises, after it dies or times out, and every
 ``max_runs`` notebooks (papermill#478: memory and ZMQ threads creep up in long loops).
@@ -38,6 +43,9 @@ ENGINE_NAME = "juesuan-warm"
 #: Run in the kept kernel before each notebook after the first.
 RESET = """\
 %reset -f
+import gc as _gc
+_gc.freeze()
+del _gc
 import sys as _sys
 if "matplotlib.pyplot" in _sys.modules:
     import matplotlib as _mpl, matplotlib.pyplot as _plt
