@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -207,3 +208,57 @@ def test_the_portfolio_notebook_takes_output_dir_and_is_committed_without_output
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
+
+
+# -- a worker process killed from outside; the portfolio page only when something changed ------
+
+
+def test_a_worker_killed_by_the_os_costs_one_retry_of_its_department_only(departments, tmp_path):
+    import threading
+
+    import psutil
+
+    out = tmp_path / "out"
+    killed: list[int] = []
+
+    def kill_first_busy_worker() -> None:
+        """SIGKILL the first worker seen running a kernel, as the OOM killer would."""
+        me = psutil.Process()
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            for proc in me.children(recursive=True):
+                try:
+                    if "ipykernel" in " ".join(proc.cmdline()):
+                        worker = proc.parent()
+                        killed.append(worker.pid)
+                        worker.kill()
+                        return
+                except psutil.Error:
+                    continue
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_first_busy_worker)
+    killer.start()
+    result = run_batch([departments / "params"], out, workers=1, index=False)
+    killer.join()
+    assert killed, "no worker was seen running a department"
+    assert sorted((d.department_id, d.status) for d in result.departments) == [
+        ("synth-0001", "ok"), ("synth-0002", "ok")]
+    assert sorted(d.attempts for d in result.departments) == [1, 2]  # only the killed one ran twice
+    for dept in ("synth-0001", "synth-0002"):
+        names = sorted(p.name for p in (out / dept).iterdir())
+        assert names == ["findings.csv", "findings.json", "manifest.json", "report.html", "report.ipynb"], names
+
+
+def test_the_portfolio_page_is_rebuilt_only_when_a_department_changed(departments, tmp_path):
+    out = tmp_path / "out"
+    run_batch([departments / "params"], out, workers=1)
+    index = out / "index.html"
+    first = index.stat().st_mtime_ns
+    again = run_batch([departments / "params"], out, workers=1)
+    assert [d.status for d in again.departments] == ["skipped", "skipped"]
+    assert index.stat().st_mtime_ns == first  # nothing changed: not rebuilt
+    (out / "synth-0001" / "manifest.json").unlink()  # as if that department's run was interrupted
+    third = run_batch([departments / "params"], out, workers=1)
+    assert sorted(d.status for d in third.departments) == ["ok", "skipped"]
+    assert index.stat().st_mtime_ns != first

@@ -185,10 +185,12 @@ def audit(params_file: str, output_dir: str, exit_zero: bool) -> int:
 @click.option("--force", is_flag=True, help="Audit every department again, even unchanged ones.")
 @click.option("--cold", is_flag=True, help="A fresh kernel per department (audit-grade, slower) instead of a warm one.")
 @click.option("--timeout", "timeout", default="600", metavar="SECONDS", show_default=True,
-              help="A cell running longer than this counts as a hung kernel (replaced, retried once).")
+              help="Time limit per department; past it the kernel counts as hung (replaced, retried once).")
+@click.option("--max-memory", "max_memory", default="4096", metavar="MB", show_default=True,
+              help="Memory limit per worker and its kernel; past it the department fails (not retried).")
 @_endpoint
 def batch(params: tuple[str, ...], output_dir: str, jobs: str | None, executor: str, scheduler: str | None,
-          force: bool, cold: bool, timeout: str) -> int:
+          force: bool, cold: bool, timeout: str, max_memory: str) -> int:
     """Audit every department of PARAMS files and folders (default params/); write OUTDIR/index.html.
 
     Unchanged departments (same params, inputs, code, suites and version) are skipped. Exit 0
@@ -199,6 +201,7 @@ def batch(params: tuple[str, ...], output_dir: str, jobs: str | None, executor: 
 
     workers = _number(jobs, "-j", int, 1) if jobs is not None else max(1, min(4, os.cpu_count() or 1))
     seconds = _number(timeout, "--timeout", float, 1)
+    memory_mb = _number(max_memory, "--max-memory", float, 256)
     bar = None
     if stream_is_terminal():
         from tqdm import tqdm
@@ -217,7 +220,7 @@ def batch(params: tuple[str, ...], output_dir: str, jobs: str | None, executor: 
 
     try:
         result = run_batch(params or ("params",), output_dir, workers=workers, executor=executor,
-                           scheduler=scheduler, force=force, execution_timeout=seconds,
+                           scheduler=scheduler, force=force, execution_timeout=seconds, max_memory_mb=memory_mb,
                            engine=None if cold else "juesuan-warm", progress=progress)
     finally:
         if bar is not None:

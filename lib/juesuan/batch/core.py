@@ -7,8 +7,11 @@ result depends on (params, sources, code, notebook, suites, version) and whether
 department whose manifest matches and says ``ok`` is skipped unless ``force``.
 
 A kernel that dies or hangs (``execution_timeout`` per cell) is replaced and only that
-department is retried, once. A department that fails still gets ``report.html`` saying what
-failed; the batch goes on, and ``BatchResult.failed`` makes the CLI exit 3.
+department is retried, once; so is a worker process that dies or passes the time limit
+(:mod:`juesuan.batch.pool`, which also enforces the memory limit). A department that fails
+still gets ``report.html`` saying what failed; the batch goes on, and ``BatchResult.failed``
+makes the CLI exit 3. ``OUTDIR/index.html`` is rebuilt, on a warm worker, only when some
+department's manifest or findings changed (``OUTDIR/.index-key``).
 
 ``OUTDIR/.juesuan-batch.lock`` (an ``flock``) keeps two batches out of one folder.
 """
@@ -31,13 +34,16 @@ from typing import Any
 import juesuan
 
 from ..errors import JuesuanError
+from .pool import Limits, WorkerPool
 
 __all__ = ["BatchResult", "DeptResult", "discover", "run_batch", "run_department"]
 
 LOCK_NAME = ".juesuan-batch.lock"
 MANIFEST = "manifest.json"
 MANIFEST_SCHEMA = "juesuan/batch-manifest/1"
-DEFAULT_TIMEOUT = 600.0  # seconds per cell: a hung kernel, not a slow one
+DEFAULT_TIMEOUT = 600.0  # seconds per department (and so per cell): a hung kernel, not a slow one
+DEFAULT_MAX_MEMORY_MB = 4096.0  # per worker and its kernel; a department needs ~0.7 GB
+INDEX_KEY = ".index-key"
 OUTPUTS = ("report.html", "report.ipynb", "findings.json", "findings.csv")
 
 
@@ -183,6 +189,7 @@ def _failure_page(dept_dir: Path, title: str, message: str) -> None:
     from ..report import notebook_to_html
     from ..run import _atomic_write
 
+    _remove_temporaries(dept_dir)
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_markdown_cell(f"# {html.escape(title)}"))
     nb.cells.append(nbformat.v4.new_markdown_cell(
@@ -191,6 +198,17 @@ def _failure_page(dept_dir: Path, title: str, message: str) -> None:
     for stale in ("report.ipynb", "findings.json", "findings.csv"):
         (dept_dir / stale).unlink(missing_ok=True)
     _atomic_write(dept_dir / "report.html", notebook_to_html(nb, title, embed_font=False))
+
+
+_TEMPORARY = re.compile(r"^\.(report\.html|report\.ipynb|findings\.json|findings\.csv|manifest\.json)\..+\.(tmp|ipynb)$")
+
+
+def _remove_temporaries(dept_dir: Path) -> None:
+    """Half-written files (``run._temp_sibling`` names) left by a worker that was killed."""
+    if dept_dir.is_dir():
+        for f in dept_dir.iterdir():
+            if _TEMPORARY.match(f.name):
+                f.unlink(missing_ok=True)
 
 
 def _up_to_date(dept_dir: Path, key: dict[str, Any], result: DeptResult) -> bool:
@@ -229,12 +247,13 @@ def _skip_in_caller(job: dict[str, Any]) -> DeptResult | None:
 
 def run_department(params_path: str | Path, out_dir: str | Path, *, force: bool = False, code: str | None = None,
                    engine: str | None = "juesuan-warm", execution_timeout: float | None = DEFAULT_TIMEOUT,
-                   department_id: str | None = None, skip_error: str | None = None) -> DeptResult:
+                   department_id: str | None = None, skip_error: str | None = None, attempt: int = 1) -> DeptResult:
     """Audit one department into ``out_dir/<id>/`` unless its manifest says it is up to date.
 
     Never raises for a department's own failure: the result says ``failed`` and why, and
     ``report.html`` says so too. ``skip_error`` marks a department the caller already found
-    unusable (a duplicate id) so it only gets its failure page.
+    unusable (a duplicate id) so it only gets its failure page. ``attempt`` 2 says the pool
+    already tried once (its worker died): no further retry then.
     """
     from ..run import KernelError, run_audit
 
@@ -272,8 +291,9 @@ def run_department(params_path: str | Path, out_dir: str | Path, *, force: bool 
         return finish(key)
     if dept_dir.exists():
         (dept_dir / MANIFEST).unlink(missing_ok=True)  # an interrupted run must not look done
+        _remove_temporaries(dept_dir)
 
-    for attempt in (1, 2):
+    for attempt in range(attempt, 3):
         result.attempts = attempt
         try:
             run = run_audit(str(params_path), str(out), engine_name=engine, execution_timeout=execution_timeout)
@@ -294,50 +314,22 @@ def run_department(params_path: str | Path, out_dir: str | Path, *, force: bool 
 # Executors
 
 
-def _worker_init() -> None:
-    """In a pool worker: stop the kept kernel when the worker exits (atexit does not run there)."""
-    from multiprocessing import util
-
-    from .engine import WarmKernelEngine
-
-    util.Finalize(None, WarmKernelEngine.shutdown, exitpriority=10)
+def _fail(job: dict[str, Any], message: str) -> DeptResult:
+    """The failure page and result of a department whose worker died or passed a limit."""
+    return run_department(**{**job, "skip_error": message})
 
 
-def _local(jobs: list[dict[str, Any]], workers: int) -> Iterator[DeptResult]:
-    if workers <= 1 or len(jobs) <= 1:  # in this process; run_batch stops the kernel at the end
-        for job in jobs:
-            yield run_department(**job)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    ctx = multiprocessing.get_context("spawn")  # no fork of a process with threads
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx, initializer=_worker_init)
-    try:
-        futures = {pool.submit(run_department, **job): job for job in jobs}
-        for fut in as_completed(futures):
-            job = futures[fut]
-            try:
-                yield fut.result()
-            except BrokenProcessPool as exc:  # a worker was killed (OOM?): no report from it
-                msg = f"the worker process died: {type(exc).__name__}"
-                yield run_department(**{**job, "skip_error": msg})
-    except BaseException:  # Ctrl-C or the caller stopped: do not start the departments still queued
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-
-
-def _dask(jobs: list[dict[str, Any]], workers: int, scheduler: str | None) -> Iterator[DeptResult]:
+def _dask(jobs: list[dict[str, Any]], workers: int, scheduler: str | None, limits: Limits) -> Iterator[DeptResult]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # pragma: no cover - dask is a dependency
         raise JuesuanError("--executor dask needs dask and distributed installed") from exc
     cluster_cm: Any = contextlib.nullcontext()
     if not scheduler:
+        # The nanny restarts a worker past its memory limit; the department then fails here.
         cluster_cm = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, host="127.0.0.1")
+                                  dashboard_address=None, host="127.0.0.1",
+                                  memory_limit=f"{limits.max_memory_mb:g}MB" if limits.max_memory_mb else "auto")
     with cluster_cm as cluster, Client(scheduler or cluster, timeout="30s") as client:
         futures = [client.submit(run_department, pure=False, key=f"juesuan-{i}-{os.getpid()}-{time.time_ns()}", **job)
                    for i, job in enumerate(jobs)]
@@ -345,8 +337,7 @@ def _dask(jobs: list[dict[str, Any]], workers: int, scheduler: str | None) -> It
             try:
                 yield fut.result()
             except Exception as exc:  # noqa: BLE001 - the worker died or the task could not run
-                job = jobs[futures.index(fut)]
-                yield run_department(**{**job, "skip_error": f"the Dask task failed: {type(exc).__name__}: {exc}"})
+                yield _fail(jobs[futures.index(fut)], f"the Dask task failed: {type(exc).__name__}: {exc}")
         # Stop the kept kernels (one per worker thread; with threads_per_worker=1 this reaches
         # them all) so workers exit quietly instead of kernels noticing an orphaned parent.
         with contextlib.suppress(Exception):
@@ -408,6 +399,7 @@ def _plan(params_files: list[Path], out: Path, force: bool, code: str,
                 job["skip_error"] = f"department_id {dept} is also used by {seen[dept]}; ids must be unique"
             else:
                 seen[dept] = p
+                job["department_id"] = dept  # where a failure page goes if the worker dies
         jobs.append(job)
     return jobs
 
@@ -415,8 +407,14 @@ def _plan(params_files: list[Path], out: Path, force: bool, code: str,
 def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = "reports", *, workers: int = 1,
               executor: str = "local", scheduler: str | None = None, force: bool = False,
               execution_timeout: float | None = DEFAULT_TIMEOUT, engine: str | None = "juesuan-warm",
+              max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB,
               progress: Callable[[DeptResult, int, int], None] | None = None, index: bool = True) -> BatchResult:
-    """Audit every department of ``params`` (files and folders) into ``out_dir``; see the module doc."""
+    """Audit every department of ``params`` (files and folders) into ``out_dir``; see the module doc.
+
+    ``execution_timeout`` bounds one attempt at a department (seconds; every cell gets the same
+    bound, so a hung cell is caught inside the worker first); ``max_memory_mb`` bounds a worker
+    and its kernel. The index page is rebuilt only when a department's outputs changed.
+    """
     if executor not in ("local", "dask"):
         raise JuesuanError(f"unknown executor {executor!r}", hint="use local or dask")
     if scheduler and executor != "dask":
@@ -426,8 +424,10 @@ def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = 
     started = time.perf_counter()
     from .engine import WarmKernelEngine
 
+    limits = Limits(timeout=execution_timeout, max_memory_mb=max_memory_mb)
     with batch_lock(out), contextlib.ExitStack() as stack:
         stack.callback(WarmKernelEngine.shutdown)
+        pool = stack.enter_context(WorkerPool(workers, limits)) if executor == "local" else None
         jobs = _plan(files, out, force, code_hash(), execution_timeout, engine)
         batch = BatchResult(out_dir=out)
         total = len(jobs)
@@ -442,24 +442,51 @@ def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = 
                 progress(skipped, len(batch.departments), total)
         if not todo:
             stream: Iterable[DeptResult] = ()
-        elif executor == "local":
-            stream = _local(todo, workers)
+        elif pool is not None:
+            stream = pool.map(run_department, todo, _fail)
         else:
-            stream = _dask(todo, workers, scheduler)
+            stream = _dask(todo, workers, scheduler, limits)
         for res in stream:
             batch.departments.append(res)
             if progress is not None:
                 progress(res, len(batch.departments), total)
         batch.departments.sort(key=lambda d: d.department_id)
-        if index:
-            from .portfolio import build_index
-
-            try:
-                batch.index_html = build_index(out, engine=engine)
-            except Exception as exc:  # noqa: BLE001 - the departments' reports are done; say so, exit 3
-                batch.index_error = f"the portfolio page could not be built: {type(exc).__name__}: {exc}"
+        if index:  # on a worker when there is one: its kernel is warm
+            batch.index_html, batch.index_error = _index(out, engine, pool)
     batch.seconds = time.perf_counter() - started
     return batch
+
+
+def _index_key(out: Path) -> str:
+    """sha256 over what the portfolio page shows: every department's manifest and findings, and the code."""
+    h = hashlib.sha256(code_hash().encode())
+    for dept in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for name in (MANIFEST, "findings.json"):
+            f = dept / name
+            h.update(f"{dept.name}/{name}\0".encode())
+            if f.is_file():
+                h.update(_sha256_file(f).encode())
+    return h.hexdigest()
+
+
+def _index(out: Path, engine: str | None, pool: WorkerPool | None) -> tuple[Path | None, str]:
+    """Build ``index.html`` unless it already shows exactly these departments; (path, error)."""
+    from ..run import _atomic_write
+    from .portfolio import build_index
+
+    index, key_file = out / "index.html", out / INDEX_KEY
+    key = _index_key(out)
+    try:
+        if index.is_file() and key_file.read_text(encoding="utf-8").strip() == key:
+            return index, ""
+    except OSError:
+        pass
+    try:
+        built = pool.call(build_index, out_dir=out, engine=engine) if pool else build_index(out, engine=engine)
+    except Exception as exc:  # noqa: BLE001 - the departments' reports are done; say so, exit 3
+        return None, f"the portfolio page could not be built: {type(exc).__name__}: {exc}"
+    _atomic_write(key_file, key + "\n")
+    return built, ""
 
 
 def log_line(res: DeptResult, done: int, total: int) -> str:
