@@ -287,3 +287,42 @@ def test_the_report_in_chromium_makes_no_request_and_shows_every_chart(runs, bro
     first = reader.pages[0]
     assert [round(float(x)) for x in first.mediabox.upper_right] == [595, 842]  # A4 in points
     assert "赤峰市松山区人民政府办公室" in first.extract_text()
+
+
+def _department(out: Path, dept: str, inconsistent: int, execution_pct: float | None) -> None:
+    claims = [] if execution_pct is None else [
+        {"kind": "execution", "reported": {"budget": 100.0, "actual": execution_pct, "pct": execution_pct}}]
+    doc = {"department": {"id": dept, "name": f"{dept}局", "year": 2024}, "claims": claims, "findings": [],
+           "summary": {"claims": 10, "inconsistent": inconsistent, "uncheckable": 0, "errors": inconsistent,
+                       "warnings": 0}}
+    (out / dept).mkdir(parents=True)
+    (out / dept / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def test_the_portfolio_table_sorts_by_any_column_in_chromium(browser, tmp_path):
+    from juesuan.batch import portfolio
+
+    out = tmp_path / "out"
+    for dept, bad, rate in (("a", 2, 95.5), ("b", 10, None), ("c", 0, 60.25), ("d", 1, 101.0)):
+        _department(out, dept, bad, rate)
+    page = tmp_path / "index.html"
+    page.write_text(f'<!doctype html><meta charset="utf-8"><body>{portfolio.table(portfolio.collect(out))}</body>',
+                    encoding="utf-8")
+    target = browser.call("Target.createTarget", url="about:blank")["targetId"]
+    session = browser.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    for domain in ("Page", "Runtime"):
+        browser.call(f"{domain}.enable", session)
+    browser.call("Page.navigate", session, url=page.as_uri())
+    browser.wait_for("Page.loadEventFired", session)
+
+    def order_after_clicking(heading: str) -> list[str]:
+        return browser.evaluate(session, f"""(() => {{
+          const th = Array.from(document.querySelectorAll('thead th')).find(h => h.textContent === {json.dumps(heading)});
+          th.click();
+          return Array.from(document.querySelectorAll('tbody tr')).map(r => r.querySelector('small').textContent);
+        }})()""")
+
+    assert order_after_clicking("不一致") == ["b", "a", "d", "c"]  # largest first
+    assert order_after_clicking("不一致") == ["c", "d", "a", "b"]  # again: smallest first
+    assert order_after_clicking("预算执行率") == ["d", "a", "c", "b"]  # numbers, not text; blank last
+    assert order_after_clicking("部门") == ["d", "c", "b", "a"]

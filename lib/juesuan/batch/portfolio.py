@@ -101,8 +101,52 @@ def overview(frame) -> Any:
     return Fragment(f"<p>{html.escape(text)}</p>")
 
 
+#: Sorts the portfolio table when a column heading is clicked (numbers as numbers, blanks last).
+#: The page's only script: a constant of ours, reading only the cells' data-sort values.
+_SORT_SCRIPT = """<script>
+(function () {
+  var table = document.querySelector("table.juesuan-portfolio");
+  if (!table) { return; }
+  var heads = table.querySelectorAll("thead th");
+  heads.forEach(function (th, col) {
+    th.tabIndex = 0;
+    th.title = "点击排序";
+    function sort() {
+      var down = th.getAttribute("aria-sort") !== "descending";
+      heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", down ? "descending" : "ascending");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      function key(row) { return row.cells[col].getAttribute("data-sort") || ""; }
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        if (x === "" || y === "") { return (x === "") - (y === ""); }
+        var nx = Number(x), ny = Number(y);
+        var c = (isNaN(nx) || isNaN(ny)) ? x.localeCompare(y, "zh-CN") : nx - ny;
+        return down ? -c : c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    }
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
+  });
+})();
+</script>"""
+
+
+def _key(x: Any) -> str:
+    """A cell's sort key: the number itself (repr, so nothing is rounded away) or ''."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return repr(float(x)) if isinstance(x, (int, float)) else html.escape(str(x))
+
+
 def table(frame) -> Any:
-    """The portfolio table: failed departments first, then by inconsistencies; links to each report."""
+    """The portfolio table: failed departments first, then by inconsistencies; links to each report.
+
+    Every column sorts when its heading is clicked (a small inline script; the page stays
+    readable, in this order, without it).
+    """
     from ..report import Fragment
 
     head = ["部门", "年度", "状态", "数字关系", "一致", "不一致", "无法核对", "错误", "警告",
@@ -123,11 +167,16 @@ def table(frame) -> Any:
                  f' · <a href="{dept}/findings.csv">CSV</a>')
         if r.status == "failed":
             files = f'<a href="{dept}/report.html">报告（说明原因）</a>'
-        cells = [f'<a href="{dept}/report.html">{name}</a><br><small>{dept}</small>', _n(r.year), status + why,
-                 _n(r.claims), _n(r.consistent), _n(r.inconsistent), _n(r.uncheckable), _n(r.errors),
-                 _n(r.warnings), largest, f"{_f(r.execution_pct)}%" if _f(r.execution_pct) else "", files]
-        out.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        cells = [(f'<a href="{dept}/report.html">{name}</a><br><small>{dept}</small>', _key(r.department_id)),
+                 (_n(r.year), _key(r.year)), (status + why, _key(0 if r.status == "failed" else 1)),
+                 (_n(r.claims), _key(r.claims)), (_n(r.consistent), _key(r.consistent)),
+                 (_n(r.inconsistent), _key(r.inconsistent)), (_n(r.uncheckable), _key(r.uncheckable)),
+                 (_n(r.errors), _key(r.errors)), (_n(r.warnings), _key(r.warnings)),
+                 (largest, _key(r.largest_amount)),
+                 (f"{_f(r.execution_pct)}%" if _f(r.execution_pct) else "", _key(r.execution_pct)), (files, "")]
+        out.append(f"<tr{cls}>" + "".join(f'<td data-sort="{k}">{c}</td>' for c, k in cells) + "</tr>")
     out.append("</tbody></table>")
+    out.append(_SORT_SCRIPT)
     return Fragment("".join(out))
 
 
