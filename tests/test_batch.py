@@ -180,21 +180,17 @@ def test_a_kernel_that_hangs_is_replaced_and_then_the_department_fails(departmen
 # -- Dask ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def dask_scheduler():
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
-        yield cluster.scheduler_address
-
-
-def test_the_dask_executor_runs_departments_on_a_cluster(departments, tmp_path, dask_scheduler):
+def test_the_dask_executor_runs_departments_on_a_local_cluster(departments, tmp_path):
+    """No --scheduler: juesuan starts a LocalCluster of worker processes, each with its warm kernel."""
+    pytest.importorskip("distributed")
     out = tmp_path / "out"
-    result = run_batch([departments / "params"], out, executor="dask", scheduler=dask_scheduler, index=False)
-    assert sorted((d.department_id, d.status) for d in result.departments) == [
-        ("synth-0001", "ok"), ("synth-0002", "ok")]
+    result = CliRunner().invoke(main, ["batch", str(departments / "params"), "-o", str(out), "-j", "1",
+                                       "--executor", "dask"])
+    assert result.exit_code == 0, result.output
     for dept in ("synth-0001", "synth-0002"):
         assert json.loads((out / dept / "findings.json").read_text())["department"]["id"] == dept
+        assert json.loads((out / dept / "manifest.json").read_text())["status"] == "ok"
+    assert (out / "index.html").is_file()
 
 
 # -- the committed portfolio notebook ---------------------------------------------------------
