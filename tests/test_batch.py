@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -150,7 +150,7 @@ def _stub(tmp_path: Path, body: str) -> Path:
 DIE_ONCE = """\
 import json, os, pathlib
 out = pathlib.Path(output_dir)
-flag = out / "died-once"
+flag = pathlib.Path(FLAG)  # not in output_dir: each attempt may get a fresh one
 if not flag.exists():
     flag.write_text("x")
     os._exit(1)
@@ -160,7 +160,8 @@ if not flag.exists():
 
 
 def test_a_kernel_that_dies_is_replaced_and_the_department_retried_once(departments, tmp_path, monkeypatch):
-    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path, DIE_ONCE))
+    body = DIE_ONCE.replace("FLAG", repr(str(tmp_path / "died-once")))
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path, body))
     res = run_department(departments / "params" / "synth-0001.yaml", tmp_path / "out")
     assert (res.status, res.attempts) == ("ok", 2), res.message
 
@@ -258,3 +259,24 @@ def test_the_portfolio_page_is_rebuilt_only_when_a_department_changed(department
     third = run_batch([departments / "params"], out, workers=1)
     assert sorted(d.status for d in third.departments) == ["ok", "skipped"]
     assert index.stat().st_mtime_ns != first
+
+
+def test_outputs_can_go_to_an_fsspec_url(departments, tmp_path):
+    """A file:// URL takes the same path as s3:// or gcs://: staged locally, uploaded, manifest last."""
+    target = tmp_path / "remote"
+    url = target.as_uri()
+    first = run_batch([departments / "params"], url, workers=1)
+    assert sorted(d.status for d in first.departments) == ["ok", "ok"]
+    assert first.index_html == f"{url}/index.html" and not first.index_error
+    for dept in ("synth-0001", "synth-0002"):
+        assert sorted(p.name for p in (target / dept).iterdir()) == [
+            "findings.csv", "findings.json", "manifest.json", "report.html", "report.ipynb"]
+    assert 'href="synth-0001/report.html"' in (target / "index.html").read_text(encoding="utf-8")
+    assert not (target / LOCK_NAME).exists()  # the advisory lock is removed at the end
+
+    again = run_batch([departments / "params"], url, workers=1)
+    assert [d.status for d in again.departments] == ["skipped", "skipped"]
+
+    (target / LOCK_NAME).write_text("pid 1, started yesterday\n")
+    with pytest.raises(juesuan.errors.JuesuanError, match="already writing to this folder"):
+        run_batch([departments / "params"], url, workers=1)

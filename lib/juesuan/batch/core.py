@@ -65,9 +65,10 @@ class DeptResult:
 
 @dataclass
 class BatchResult:
-    out_dir: Path
+    out_dir: Path | str
+    """The output folder, or its fsspec URL."""
     departments: list[DeptResult] = field(default_factory=list)
-    index_html: Path | None = None
+    index_html: Path | str | None = None
     index_error: str = ""
     seconds: float = 0.0
 
@@ -147,13 +148,6 @@ def _fallback_id(params_path: Path) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", params_path.stem.lower()).strip("-") or "department"
 
 
-def _read_manifest(dept_dir: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((dept_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _write_manifest(dept_dir: Path, key: dict[str, Any] | None, result: DeptResult) -> None:
     from ..run import _atomic_write
 
@@ -211,23 +205,26 @@ def _remove_temporaries(dept_dir: Path) -> None:
                 f.unlink(missing_ok=True)
 
 
-def _up_to_date(dept_dir: Path, key: dict[str, Any], result: DeptResult) -> bool:
+def _up_to_date(store: Any, dept: str, key: dict[str, Any], result: DeptResult) -> bool:
     """True (and ``result`` marked skipped) when the last run of this key succeeded and its files are there."""
-    old = _read_manifest(dept_dir)
-    if old is None or old.get("status") != "ok" or old.get("key") != key:
+    try:
+        old = json.loads(store.read_bytes(f"{dept}/{MANIFEST}") or b"null")
+    except ValueError:
         return False
-    if not all((dept_dir / name).is_file() for name in OUTPUTS):
+    if not isinstance(old, dict) or old.get("status") != "ok" or old.get("key") != key:
+        return False
+    if not all(store.exists(f"{dept}/{name}") for name in OUTPUTS):
         return False
     try:
-        summary = json.loads((dept_dir / "findings.json").read_text(encoding="utf-8"))["summary"]
+        summary = json.loads(store.read_bytes(f"{dept}/findings.json") or b"null")["summary"]
         result.inconsistent, result.errors = int(summary["inconsistent"]), int(summary["errors"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return False
     result.status, result.message = "skipped", "unchanged"
     return True
 
 
-def _skip_in_caller(job: dict[str, Any]) -> DeptResult | None:
+def _skip_in_caller(job: dict[str, Any], store: Any) -> DeptResult | None:
     """The skip check of :func:`run_department`, done before any worker or kernel starts."""
     if job.get("force") or job.get("skip_error"):
         return None
@@ -238,7 +235,7 @@ def _skip_in_caller(job: dict[str, Any]) -> DeptResult | None:
         return None
     result = DeptResult(params=str(params_path), department_id=key["department_id"], status="failed",
                         worker=os.getpid())
-    return result if _up_to_date(Path(job["out_dir"]) / key["department_id"], key, result) else None
+    return result if _up_to_date(store, key["department_id"], key, result) else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,18 +247,38 @@ def run_department(params_path: str | Path, out_dir: str | Path, *, force: bool 
                    department_id: str | None = None, skip_error: str | None = None, attempt: int = 1) -> DeptResult:
     """Audit one department into ``out_dir/<id>/`` unless its manifest says it is up to date.
 
-    Never raises for a department's own failure: the result says ``failed`` and why, and
-    ``report.html`` says so too. ``skip_error`` marks a department the caller already found
-    unusable (a duplicate id) so it only gets its failure page. ``attempt`` 2 says the pool
-    already tried once (its worker died): no further retry then.
+    ``out_dir`` is a folder or an fsspec URL (the department then runs in a local staging folder
+    and is uploaded, see :mod:`juesuan.batch.store`). Never raises for a department's own
+    failure: the result says ``failed`` and why, and ``report.html`` says so too.
+    ``skip_error`` marks a department the caller already found unusable (a duplicate id) so it
+    only gets its failure page. ``attempt`` 2 says the pool already tried once (its worker
+    died): no further retry then.
     """
+    from .store import open_store, staging
+
+    store = open_store(out_dir)
+    if not store.remote:
+        return _run_department(Path(params_path), store, store.root, force=force, code=code, engine=engine,
+                               execution_timeout=execution_timeout, department_id=department_id,
+                               skip_error=skip_error, attempt=attempt)
+    with staging() as stage:
+        result = _run_department(Path(params_path), store, stage, force=force, code=code, engine=engine,
+                                 execution_timeout=execution_timeout, department_id=department_id,
+                                 skip_error=skip_error, attempt=attempt)
+        if result.status != "skipped":
+            store.publish(stage / result.department_id, result.department_id, last=MANIFEST)
+    return result
+
+
+def _run_department(params_path: Path, store: Any, out: Path, *, force: bool, code: str | None,
+                    engine: str | None, execution_timeout: float | None, department_id: str | None,
+                    skip_error: str | None, attempt: int) -> DeptResult:
+    """:func:`run_department` with the outputs written under the local folder ``out``."""
     from ..run import KernelError, run_audit
 
     if engine == "juesuan-warm":
         from . import engine as _engine  # noqa: F401 - registers the engine in this process
 
-    params_path = Path(params_path)
-    out = Path(out_dir).resolve()
     code = code or code_hash()
     start = time.perf_counter()
     result = DeptResult(params=str(params_path), department_id=department_id or _fallback_id(params_path),
@@ -287,19 +304,19 @@ def run_department(params_path: str | Path, out_dir: str | Path, *, force: bool 
     result.department_id = key["department_id"]
     dept_dir = out / result.department_id
 
-    if not force and _up_to_date(dept_dir, key, result):
+    if not force and _up_to_date(store, result.department_id, key, result):
         return finish(key)
     if dept_dir.exists():
         (dept_dir / MANIFEST).unlink(missing_ok=True)  # an interrupted run must not look done
         _remove_temporaries(dept_dir)
 
-    for attempt in range(attempt, 3):
-        result.attempts = attempt
+    for attempt_no in range(attempt, 3):
+        result.attempts = attempt_no
         try:
             run = run_audit(str(params_path), str(out), engine_name=engine, execution_timeout=execution_timeout)
         except KernelError as exc:  # died, hung or did not start: a fresh kernel gets one more go
             result.message = exc.one_line()
-            if attempt == 1:
+            if attempt_no == 1:
                 continue
         except JuesuanError as exc:  # the notebook itself failed: the same again would fail again
             result.message = exc.one_line()
@@ -379,7 +396,7 @@ def batch_lock(out: Path) -> Iterator[None]:
         fh.close()  # releases the flock; the empty-ish file stays, harmlessly
 
 
-def _plan(params_files: list[Path], out: Path, force: bool, code: str,
+def _plan(params_files: list[Path], out: str, force: bool, code: str,
           execution_timeout: float | None, engine: str | None) -> list[dict[str, Any]]:
     """One job per params file; a department id used twice fails both later files up front."""
     from ..params import load_params
@@ -419,21 +436,23 @@ def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = 
         raise JuesuanError(f"unknown executor {executor!r}", hint="use local or dask")
     if scheduler and executor != "dask":
         raise JuesuanError("--scheduler needs --executor dask")
-    files = discover(params)
-    out = Path(out_dir).resolve()
-    started = time.perf_counter()
     from .engine import WarmKernelEngine
+    from .store import open_store
 
+    files = discover(params)
+    store = open_store(out_dir)
+    started = time.perf_counter()
     limits = Limits(timeout=execution_timeout, max_memory_mb=max_memory_mb)
-    with batch_lock(out), contextlib.ExitStack() as stack:
+    lock = store.lock(LOCK_NAME) if store.remote else batch_lock(store.root)
+    with lock, contextlib.ExitStack() as stack:
         stack.callback(WarmKernelEngine.shutdown)
         pool = stack.enter_context(WorkerPool(workers, limits)) if executor == "local" else None
-        jobs = _plan(files, out, force, code_hash(), execution_timeout, engine)
-        batch = BatchResult(out_dir=out)
+        jobs = _plan(files, store.url, force, code_hash(), execution_timeout, engine)
+        batch = BatchResult(out_dir=store.url if store.remote else store.root)
         total = len(jobs)
         todo = []
         for job in jobs:
-            skipped = _skip_in_caller(job)
+            skipped = _skip_in_caller(job, store)
             if skipped is None:
                 todo.append(job)
                 continue
@@ -452,41 +471,48 @@ def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = 
                 progress(res, len(batch.departments), total)
         batch.departments.sort(key=lambda d: d.department_id)
         if index:  # on a worker when there is one: its kernel is warm
-            batch.index_html, batch.index_error = _index(out, engine, pool)
+            batch.index_html, batch.index_error = _index(store, engine, pool)
     batch.seconds = time.perf_counter() - started
     return batch
 
 
-def _index_key(out: Path) -> str:
+def _index_key(store: Any) -> str:
     """sha256 over what the portfolio page shows: every department's manifest and findings, and the code."""
     h = hashlib.sha256(code_hash().encode())
-    for dept in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for dept in store.departments():
         for name in (MANIFEST, "findings.json"):
-            f = dept / name
-            h.update(f"{dept.name}/{name}\0".encode())
-            if f.is_file():
-                h.update(_sha256_file(f).encode())
+            data = store.read_bytes(f"{dept}/{name}")
+            h.update(f"{dept}/{name}\0".encode())
+            if data is not None:
+                h.update(hashlib.sha256(data).hexdigest().encode())
     return h.hexdigest()
 
 
-def _index(out: Path, engine: str | None, pool: WorkerPool | None) -> tuple[Path | None, str]:
-    """Build ``index.html`` unless it already shows exactly these departments; (path, error)."""
+def _index(store: Any, engine: str | None, pool: WorkerPool | None) -> tuple[Path | str | None, str]:
+    """Build ``index.html`` unless it already shows exactly these departments; (where, error)."""
+    import shutil
+
     from ..run import _atomic_write
     from .portfolio import build_index
 
-    index, key_file = out / "index.html", out / INDEX_KEY
-    key = _index_key(out)
+    key = _index_key(store)
+    if store.exists("index.html") and (store.read_bytes(INDEX_KEY) or b"").decode("utf-8", "replace").strip() == key:
+        return (f"{store.url}/index.html" if store.remote else store.root / "index.html"), ""
+    folder = store.mirror((MANIFEST, "findings.json")) if store.remote else store.root
     try:
-        if index.is_file() and key_file.read_text(encoding="utf-8").strip() == key:
-            return index, ""
-    except OSError:
-        pass
-    try:
-        built = pool.call(build_index, out_dir=out, engine=engine) if pool else build_index(out, engine=engine)
-    except Exception as exc:  # noqa: BLE001 - the departments' reports are done; say so, exit 3
-        return None, f"the portfolio page could not be built: {type(exc).__name__}: {exc}"
-    _atomic_write(key_file, key + "\n")
-    return built, ""
+        try:
+            built = pool.call(build_index, out_dir=folder, engine=engine) if pool else build_index(folder, engine=engine)
+        except Exception as exc:  # noqa: BLE001 - the departments' reports are done; say so, exit 3
+            return None, f"the portfolio page could not be built: {type(exc).__name__}: {exc}"
+        _atomic_write(folder / INDEX_KEY, key + "\n")
+        if not store.remote:
+            return built, ""
+        for name in ("index.html", INDEX_KEY):
+            store.upload(name, (folder / name).read_bytes())
+        return f"{store.url}/index.html", ""
+    finally:
+        if store.remote:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def log_line(res: DeptResult, done: int, total: int) -> str:

@@ -165,7 +165,7 @@ class WorkerPool:
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a process that has threads
         self._pool: list[_Worker] = []
 
-    def __enter__(self) -> WorkerPool:
+    def __enter__(self) -> WorkerPool:  # noqa: PYI034 - Self needs 3.11 typing; we support it, but keep it plain
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
