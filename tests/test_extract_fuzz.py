@@ -1,16 +1,15 @@
 """The extractor never raises: arbitrary Unicode, and real excerpts mutated at random.
 
 Bounded here so `make test` stays fast; for a longer run:
-    HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_extract_fuzz.py
+    JUESUAN_FUZZ_PROFILE=long .venv/bin/pytest tests/test_extract_fuzz.py
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from juesuan.checks import check_claims
@@ -18,11 +17,7 @@ from juesuan.extract import extract
 from juesuan.findings import build_findings, reconciliation_frame
 from juesuan.ingest import Document, normalise_line
 
-settings.register_profile("default", max_examples=60, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=5000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# profiles (default / long) are registered in conftest.py
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"

@@ -436,9 +436,10 @@ def test_unreadable_file(tmp_path, monkeypatch):
 def test_too_large(tmp_path):
     path = tmp_path / "huge.txt"
     with open(path, "wb") as fh:
-        fh.truncate(MAX_BYTES + 1)  # sparse: no 50 MB written
+        fh.truncate(MAX_BYTES + 1)  # sparse: nothing written
     err = _error(path)
-    assert "too large" in err.problem and "50 MB" in err.problem and "huge.txt" in str(err)
+    assert "too large" in err.problem and "limit is 20 MB" in err.problem and "huge.txt" in str(err)
+    assert "JUESUAN_MAX_INPUT_MB=21" in err.hint
 
 
 def test_unsupported_office_format(tmp_path):

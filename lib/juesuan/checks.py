@@ -243,9 +243,16 @@ def _check_present(claim: Claim, r: _Relations) -> None:
     present = claim.words.get("present") == "yes"
     r.compare("present", exact(1), exact(1 if present else 0), "item")
     if not present:
-        expected = claim.words.get("expected")
-        claim.explanation = (f"numbering jumps from {int(expected) - 1} to {claim.words.get('found')}"
-                             if expected else f"no section on {claim.words.get('item')} ({claim.words.get('source')})")
+        expected, found = claim.words.get("expected"), claim.words.get("found")
+        problem = claim.words.get("problem", "gap")
+        if not expected:
+            claim.explanation = f"no section on {claim.words.get('item')} ({claim.words.get('source')})"
+        elif problem == "duplicate":
+            claim.explanation = f"section number {found} appears twice (expected {expected})"
+        elif problem == "out_of_order":
+            claim.explanation = f"numbering goes back from {int(expected) - 1} to {found}"
+        else:
+            claim.explanation = f"numbering jumps from {int(expected) - 1} to {found}"
 
 
 def _describe_observation(claim: Claim, r: _Relations) -> None:

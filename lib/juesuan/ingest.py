@@ -17,22 +17,47 @@ Every failure a user can cause (missing, empty, binary, corrupt, scanned, too la
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import io
+import logging
 import math
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["MAX_BYTES", "Document", "normalise_line", "read_document"]
+__all__ = ["DEFAULT_MAX_INPUT_MB", "MAX_BYTES", "Document", "max_input_bytes", "normalise_line", "read_document"]
 
-#: Largest input accepted, in bytes (50 MiB). Real disclosures are well under 5 MB even as
-#: PDFs; anything bigger is almost certainly the wrong file (a scan, an archive, a dump), and
-#: the limit keeps a batch from stalling on it.
-MAX_BYTES = 50 * 1024 * 1024
+#: Largest input accepted by default, in MB (2**20 bytes), for every format. Real disclosures
+#: are well under 5 MB even as PDFs; anything bigger is almost certainly the wrong file (a scan,
+#: an archive, a dump), and the limit keeps a batch from stalling on it. The environment
+#: variable ``JUESUAN_MAX_INPUT_MB`` overrides it (see :func:`max_input_bytes`).
+DEFAULT_MAX_INPUT_MB = 20
+MAX_BYTES = DEFAULT_MAX_INPUT_MB * 1024 * 1024
+_LIMIT_VAR = "JUESUAN_MAX_INPUT_MB"
+
+
+def max_input_bytes() -> int:
+    """The input size limit in bytes: ``$JUESUAN_MAX_INPUT_MB`` MB when set, else 20 MB.
+
+    Read at every call, so a batch or a test can change it without re-importing. A value that
+    is not a positive number is an :class:`InputError` (not silently ignored).
+    """
+    raw = os.environ.get(_LIMIT_VAR, "").strip()
+    if not raw:
+        return MAX_BYTES
+    try:
+        mb = float(raw)
+    except ValueError:
+        mb = math.nan
+    if not (mb > 0 and math.isfinite(mb)):
+        raise InputError(f"{_LIMIT_VAR}={raw!r} is not a positive number of MB",
+                         hint=f"unset it for the default {DEFAULT_MAX_INPUT_MB} MB, or set e.g. {_LIMIT_VAR}=50")
+    return int(mb * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -249,25 +274,32 @@ def _read_bytes(p: Path, shown: str) -> bytes:
         raise InputError(f"cannot access the file: {exc.strerror or exc}", path=shown) from None
     if p.is_dir():
         raise InputError("is a directory, not a file", path=shown, hint="pass the disclosure file itself")
-    if st.st_size > MAX_BYTES:
-        raise InputError(
-            f"the file is too large ({st.st_size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB)",
-            path=shown,
-            hint="is this the right file? disclosures are a few MB at most",
-        )
+    limit = max_input_bytes()
+    # Refused from its size alone, before a byte is read: a 50 MB dump must fail at once.
+    if st.st_size > limit:
+        raise _too_large(shown, st.st_size, limit)
     try:
         with open(p, "rb") as fh:
             # Read one byte past the limit so a file that grew since stat() is still caught.
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(limit + 1)
     except PermissionError:
         raise InputError("cannot read the file: permission denied", path=shown) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=shown) from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"the file is too large (the limit is {MAX_BYTES // 2**20} MB)", path=shown)
+    if len(data) > limit:
+        raise _too_large(shown, len(data), limit)
     if not data:
         raise InputError("the file is empty", path=shown)
     return data
+
+
+def _too_large(shown: str, size: int, limit: int) -> InputError:
+    need = math.ceil(size / 2**20)
+    return InputError(
+        f"the file is too large ({size / 2**20:.1f} MB; the limit is {limit / 2**20:g} MB)",
+        path=shown,
+        hint=f"is this the right file? disclosures are a few MB at most; to read it anyway set {_LIMIT_VAR}={need}",
+    )
 
 
 def _split_lines(text: str) -> list[str]:
@@ -368,12 +400,7 @@ def _decode_text(data: bytes, shown: str) -> tuple[str, str]:
     if not matches:
         # Nothing fits the whole file. The usual case is a UTF-8 file with a damaged or
         # pasted-in stretch; the first byte UTF-8 rejects is where to look.
-        raise InputError(
-            "cannot decode the text: not valid UTF-8 here, and no other encoding fits the whole file",
-            path=shown,
-            line=_line_of(data, utf8_error.start),
-            hint="re-save the file as UTF-8",
-        )
+        raise _utf8_problem(data, utf8_error, shown)
     chosen = next((m.encoding for m in matches if m.encoding in _GB_FAMILY), matches[0].encoding)
     name = codecs.lookup(chosen).name
     if name in ("gbk", "gb2312", "hz", "cp936"):
@@ -386,6 +413,28 @@ def _decode_text(data: bytes, shown: str) -> tuple[str, str]:
             f"cannot decode the text as {name}", path=shown, line=line, hint="re-save the file as UTF-8"
         ) from None
     return name, text
+
+
+def _utf8_problem(data: bytes, exc: UnicodeDecodeError, shown: str) -> InputError:
+    """Say why a mostly-UTF-8 file does not decode, at the line where it stops."""
+    line = _line_of(data, exc.start)
+    if exc.end >= len(data) and exc.reason == "unexpected end of data":
+        # the last character is cut short: the download or copy stopped early
+        return InputError("the file ends in the middle of a UTF-8 character (truncated?)", path=shown, line=line,
+                          hint="download or copy the disclosure again")
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    end = data.find(b"\n", exc.start)
+    stretch = data[start: end if end >= 0 else len(data)]
+    try:
+        stretch.decode("gb18030")
+        gb = any(b >= 0x80 for b in stretch)
+    except UnicodeDecodeError:
+        gb = False
+    if gb:
+        return InputError("this line is GBK while the rest of the file is UTF-8 (text in two encodings)",
+                          path=shown, line=line, hint="re-save the pasted text as UTF-8")
+    return InputError("not valid UTF-8 here (a character cut in half, or binary data), and no other encoding "
+                      "fits the whole file", path=shown, line=line, hint="re-save the file as UTF-8")
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -487,12 +536,13 @@ def _pdf_lines(data: bytes, shown: str) -> list[str]:
     try:
         from pypdf import PdfReader
 
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(
-                "the PDF is password-protected", path=shown, hint="save an unprotected copy first"
-            )
-        pages = [(page.extract_text() or "") for page in reader.pages]
+        with _quiet("pypdf"):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise InputError(
+                    "the PDF is password-protected", path=shown, hint="save an unprotected copy first"
+                )
+            pages = [(page.extract_text() or "") for page in reader.pages]
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 — pypdf raises many kinds (PdfReadError, KeyError…)
@@ -511,6 +561,19 @@ def _pdf_lines(data: bytes, shown: str) -> list[str]:
             path=shown,
         )
     return _drop_page_numbers([_split_lines(text) if text else [] for text in pages])
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a library's warnings for a moment: pypdf logs "EOF marker not found" and the
+    like on stderr, which would break the CLI's one-line error (its errors still raise)."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _drop_page_numbers(pages: list[list[str]]) -> list[str]:

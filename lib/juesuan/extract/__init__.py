@@ -149,6 +149,7 @@ def extract(doc: Document, thresholds: Thresholds | None = None) -> Extraction:
     ``thresholds`` (params) sets the judgement calls the performance claims record: the 反向
     scoring formula and the actual/target ratio above which a target looks set too low.
     """
+    doc = _without_absurd_numbers(doc)
     segs = _sectioned(doc)
     t_claims, t_figures = _table_figures(doc, segs)
     claims, figures = extract_narrative(segs, t_figures)
@@ -161,6 +162,21 @@ def extract(doc: Document, thresholds: Thresholds | None = None) -> Extraction:
     found = _without_subsumed(_without_subsumed(t_claims + claims, tpl_claims) + tpl_claims, perf_claims)
     return Extraction(found + wording_claims(found) + completeness_claims(doc.lines) + perf_claims, figures,
                       tpl, sections, perf)
+
+
+# A run of more than 15 digits is no amount (10^15 万元 is a thousand times the world's GDP): an
+# account or document number, or garbage. Such runs become "#" (same length, so offsets and
+# line numbers hold) and no reader takes them for a figure — deliberately unread rather than
+# misread, and never a float overflow (a 400-digit "amount" used to crash the checks).
+_ABSURD = re.compile(r"\d{16,}")
+
+
+def _without_absurd_numbers(doc: Document) -> Document:
+    if not any(_ABSURD.search(line) for line in doc.lines):
+        return doc
+    from dataclasses import replace
+
+    return replace(doc, lines=tuple(_ABSURD.sub(lambda m: "#" * len(m.group()), line) for line in doc.lines))
 
 
 def _numbers(c: Claim) -> set[tuple[int, str, str]]:

@@ -52,7 +52,8 @@ _NUM = re.compile(r"^(?:第([一二三四五六七八九十]+)部分|([一二三
 
 
 def _numbering(lines: tuple[str, ...]) -> list[Claim]:
-    """A heading that skips a number (（一） then （三）) — a restart at 一 is a new list, not a gap."""
+    """A heading that skips, repeats or goes back a number (（一） then （三）, 三、 twice, 五、 then
+    三、) — a restart at 一 is a new list, not a problem."""
     out: list[Claim] = []
     last = {1: 0, 2: 0, 3: 0}
     section = ""
@@ -64,11 +65,14 @@ def _numbering(lines: tuple[str, ...]) -> list[Claim]:
         n = _cn_number(next(g for g in m.groups() if g))
         if level == 2:
             section = line.strip()[:40]
-        if n != 1 and last[level] and n > last[level] + 1:
+        if n != 1 and last[level] and n != last[level] + 1:
+            # a gap (（一） then （三）), a repeat (三、 twice: a section pasted in twice) or a step
+            # back (五、 then 三、: sections out of order) — each a numbering problem (S6)
             expected = last[level] + 1
+            problem = "gap" if n > expected else "duplicate" if n == last[level] else "out_of_order"
             out.append(Claim(Kind.COMPLETENESS, section, i, line.strip()[:80], {},
                              {"item": "section numbering", "expected": str(expected), "found": str(n),
-                              "present": "no"}, rule="completeness.numbering"))
+                              "problem": problem, "present": "no"}, rule="completeness.numbering"))
         last[level] = n
         for deeper in range(level + 1, 4):
             last[deeper] = 0

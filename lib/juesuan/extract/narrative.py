@@ -111,10 +111,9 @@ def _tokens(text: str) -> list[Token]:
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    i = pos - 1
-    while i >= 0 and text[i] not in _STRONG:
-        i -= 1
-    return i + 1
+    # rfind per boundary character (in C) rather than a Python loop back over the text: this
+    # runs for every number, and a long segment without boundaries made that quadratic.
+    return max(text.rfind(c, 0, max(pos, 0)) for c in _STRONG) + 1
 
 
 def _prev_sentence_start(text: str, sent: int) -> int:
@@ -135,15 +134,17 @@ def _strong_count(s: str) -> int:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    i = pos - 1
-    while i >= 0 and text[i] not in _STRONG + _WEAK:
-        i -= 1
-    return i + 1
+    return max(text.rfind(c, 0, max(pos, 0)) for c in _STRONG + _WEAK) + 1  # see _sentence_start
+
+
+_MAX_LABEL = 200
 
 
 def _label(text: str, tok: Token) -> str:
     """Words printed right before a number, without numbering and filler."""
-    s = text[_clause_start(text, tok.start): tok.start]
+    # The words of one clause, at most _MAX_LABEL of them: real labels are under 60 characters,
+    # and an unbounded one (a long run with no comma) made every later lookup quadratic.
+    s = text[max(_clause_start(text, tok.start), tok.start - _MAX_LABEL): tok.start]
     s = _NUMBERING.sub("", s.strip())
     return re.sub(r"(?:为|是|约|达到?|共)+$", "", s).strip()
 
@@ -495,7 +496,10 @@ def _shares(ctx: _Ctx, heads: dict[int, Token]) -> None:
         p.role = "share"
         part = None
         # a change's own rate ("增加2362万元,增长6.91%,税收占…") does not end the clause's subject
-        prev_pct = max((t.end for t in ctx.toks[:i] if t.kind in ("pct", "pp") and t.role != "pct"), default=0)
+        # tokens come in text order (one finditer), so the latest such rate is the nearest one
+        # back; scanning back instead of over all earlier tokens keeps a long segment linear
+        prev_pct = next((ctx.toks[j].end for j in range(i - 1, -1, -1)
+                         if ctx.toks[j].kind in ("pct", "pp") and ctx.toks[j].role != "pct"), 0)
         for t in reversed(ctx.toks[:i]):
             if t.end <= prev_pct or t.start < _sentence_start(text, occupies):
                 break
@@ -557,7 +561,9 @@ def _lists(ctx: _Ctx) -> dict[int, Token]:
             continue
         region_start = h.end + m.end()
         rest = text[region_start:]
-        numbered = re.match(r"\s*\n?\s*(?:1[.、．]|[(（]1[)）])", rest)
+        # "1." opens a numbered list only when no digit follows ("其中:1.0万元" is an amount),
+        # the same rule as _MARK — a mismatch made _numbered_region fail on "0元其中:1.0" (fuzz)
+        numbered = re.match(r"\s*\n?\s*(?:1[.、．](?!\d)|[(（]1[)）])", rest)
         nested: list[tuple[int, int]] = []
         if numbered:
             region, nested = _numbered_region(rest)

@@ -19,7 +19,10 @@ from .text import Segment
 
 __all__ = ["TemplateFigures", "extract_template"]
 
-_N = r"(-?\d+(?:\.\d+)?)"
+# (?<!\d): a number never starts inside a digit run. A match from the middle of a run could
+# always start at the run's first digit instead, so this changes no match; it makes a long run of
+# digits with no unit linear to search instead of quadratic (hostile-input catalogue, entry 7).
+_N = r"(-?(?<!\d)\d+(?:\.\d+)?)"
 _AMT = _N + r"\s*(万元|亿元|千元|元)"
 _SEP = r"[,，]?[^,，。;；\d]{0,6}?"
 

@@ -22,6 +22,12 @@ _MINOR = re.compile(r"^[(（][一二三四五六七八九十]{1,3}[)）]")
 HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])")
 _PAGE_NO = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$")
 _MIN_PROSE = 18
+# The longest segment read as one. Real paragraphs stay under ~2,000 characters; the readers
+# pair every number of a segment with its clauses (quadratic in the segment), so a 1 MB line or
+# a blank-line-free dump is cut into pieces of at most this size, at a sentence end when there is
+# one, which keeps reading linear in the file (hostile-input catalogue, entry 7).
+MAX_SEGMENT = 3000
+_PIECE_END = re.compile("[。；;！？!?]")
 
 
 def heading_level(line: str) -> int:
@@ -79,6 +85,12 @@ def segments(lines: tuple[str, ...] | list[str]) -> list[Segment]:
             continue
         if _PAGE_NO.match(line):
             continue  # a page number inside running text does not end the paragraph
+        if len(line) > MAX_SEGMENT:
+            flush()
+            out.extend(Segment(piece, i, (0,), (i,)) for piece in _pieces(line))
+            continue
+        if buf and size + len(line) > MAX_SEGMENT:
+            flush()
         cell_like = len(line) < _MIN_PROSE and not line.endswith(_SENTENCE_END)
         if buf and (heading_level(line) or cell_like):
             flush()
@@ -93,3 +105,15 @@ def segments(lines: tuple[str, ...] | list[str]) -> list[Segment]:
             flush()
     flush()
     return out
+
+
+def _pieces(line: str) -> list[str]:
+    """``line`` cut into pieces of at most :data:`MAX_SEGMENT` characters, after a sentence end
+    where the piece has one (else hard at the limit)."""
+    out = []
+    while len(line) > MAX_SEGMENT:
+        ends = [m.end() for m in _PIECE_END.finditer(line, MAX_SEGMENT // 2, MAX_SEGMENT)]
+        cut = ends[-1] if ends else MAX_SEGMENT
+        out.append(line[:cut])
+        line = line[cut:]
+    return out + [line] if line else out
