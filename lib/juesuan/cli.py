@@ -165,12 +165,28 @@ def synth(n: str, outdir: str, seed: str, faults: str) -> int:
 @click.argument("params_file")
 @click.option("-o", "--output-dir", default="reports", show_default=True, help="Reports folder.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when inconsistencies are found.")
+@click.option("--timeout", "timeout", default="600", metavar="SECONDS", show_default=True,
+              help="Time limit for the whole audit; past it the kernel is stopped and the audit fails (exit 2).")
 @_endpoint
-def audit(params_file: str, output_dir: str, exit_zero: bool) -> int:
-    """Run notebooks/audit.ipynb for one department and write its HTML report."""
+def audit(params_file: str, output_dir: str, exit_zero: bool, timeout: str) -> int:
+    """Run notebooks/audit.ipynb for one department and write its HTML report.
+
+    Outputs are written to a staging folder and moved into OUTDIR/<id>/ at the end: a run that
+    fails before that leaves the earlier outputs as they were.
+    """
+    from .params import load_params
+
+    seconds = _number(timeout, "--timeout", float, 1)
+    load_params(params_file)  # bad params are refused before papermill and nbconvert are even imported
+    if not _DEBUG["on"]:
+        # papermill/nbclient log a timeout or a dead kernel themselves; the error line below says it once.
+        import logging
+
+        logging.getLogger("papermill").addHandler(logging.NullHandler())
+        logging.getLogger("papermill").propagate = False
     from .run import run_audit
 
-    run = run_audit(params_file, output_dir)
+    run = run_audit(params_file, output_dir, time_limit=seconds)
     click.echo(f"{run.department_id}: {run.report_html} ({run.inconsistent} inconsistent, {run.errors} errors)")
     return 0 if exit_zero or run.inconsistent == 0 else 1
 

@@ -10,7 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError
 
-__all__ = ["AuditParams", "Materiality", "Thresholds", "load_params"]
+__all__ = ["MAX_PARAMS_BYTES", "AuditParams", "Materiality", "Thresholds", "load_params"]
+
+MAX_PARAMS_BYTES = 64 * 1024
+"""A params file is a dozen lines; anything this large is not one (and is not read whole)."""
+
+_HINT = "see params/songshan-gov-office.yaml for the format"
 
 
 class Materiality(BaseModel):
@@ -43,7 +48,8 @@ class AuditParams(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     department_id: str = Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=80)
-    department_name: str = Field(min_length=1, max_length=200)
+    department_name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+    """One line of text: no newlines or control characters (it becomes a title and a heading)."""
     year: int = Field(ge=1990, le=2100)
     source: Path
     prior_source: Path | None = None
@@ -58,8 +64,7 @@ def _yaml_error(path: Path, exc: yaml.YAMLError) -> InputError:
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return InputError(f"not valid YAML: {problem}", path=str(path), line=line,
-                      hint="see params/songshan-gov-office.yaml for the format")
+    return InputError(f"not valid YAML: {problem}", path=str(path), line=line, hint=_HINT)
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -67,30 +72,78 @@ def _line_of(text: str, key: str) -> int | None:
     return text[: m.start()].count("\n") + 1 if m else None
 
 
+def _read_text(p: Path) -> str:
+    """The file's text, refusing what cannot be a params file before parsing it."""
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_PARAMS_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError("no such params file", path=str(p)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a params file", path=str(p), hint="pass params/<department-id>.yaml") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the params file: {exc.strerror or type(exc).__name__}", path=str(p)) from None
+    if len(raw) > MAX_PARAMS_BYTES:
+        raise InputError(f"too large for a params file (over {MAX_PARAMS_BYTES // 1024} kB)", path=str(p), hint=_HINT)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", path=str(p), line=line,
+                         hint="save the params file as UTF-8") from None
+
+
+def _parse(p: Path, text: str) -> object:
+    """``yaml.safe_load`` without anchors and aliases.
+
+    An alias is a reference, so nested aliases (the "billion laughs" file) load as a small
+    graph that any later walk over it expands exponentially; a params file never needs them,
+    so the first anchor or alias refuses the file before anything is built.
+    """
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise InputError("YAML anchors and aliases (& and *) are not allowed in a params file",
+                                 path=str(p), line=mark.line + 1 if mark else None, hint="write each value out")
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(p, exc) from None
+    except RecursionError:  # thousands of nested [[[ … ]]]
+        raise InputError("nested too deeply to be a params file", path=str(p), hint=_HINT) from None
+
+
 def load_params(path: str | Path) -> AuditParams:
     """Read and validate a params file; resolve ``source``/``prior_source`` against its folder.
 
     Raises :class:`InputError` naming the file, the line and the field for anything that does
-    not fit the schema, and when a source file does not exist.
+    not fit the schema, and when a source file does not exist. ``source``, ``prior_source`` and
+    ``figures`` may be relative to the params file (``../`` included) or absolute (interface.md);
+    they are only read, and must be regular files (a symlink counts as what it points to), so a
+    device or a FIFO is refused rather than read forever.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such params file", path=str(p)) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the params file ({type(exc).__name__})", path=str(p)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(p, exc) from None
+    text = _read_text(p)
+    data = _parse(p, text)
     if not isinstance(data, dict):
         raise InputError("a params file must be a YAML mapping of keys to values", path=str(p),
                          hint="see params/songshan-gov-office.yaml")
+    allowed = ", ".join(k for k in AuditParams.model_fields if k != "params_path")
+    odd = [k for k in data if not isinstance(k, str) or k == "params_path"]
+    if odd:
+        raise InputError(f"unknown key {odd[0]!r}", path=str(p), hint="allowed keys are " + allowed)
     base = p.resolve().parent
     for key in ("source", "prior_source", "figures"):
-        if isinstance(data.get(key), str):
-            data[key] = (base / data[key]).resolve()
+        value = data.get(key)
+        if isinstance(value, str):
+            if not value.strip() or "\x00" in value:
+                raise InputError(f"{key}: not a file name: {value!r}", path=str(p), line=_line_of(text, key),
+                                 hint="give a path relative to the params file, or an absolute one")
+            try:
+                data[key] = (base / value).resolve()
+            except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+                raise InputError(f"{key}: cannot resolve {value!r}: {getattr(exc, 'strerror', None) or exc}",
+                                 path=str(p), line=_line_of(text, key), hint="fix the path") from None
     try:
         params = AuditParams(**data, params_path=p.resolve())
     except ValidationError as exc:
@@ -98,11 +151,15 @@ def load_params(path: str | Path) -> AuditParams:
         field = ".".join(str(x) for x in err["loc"]) or "(top level)"
         top = str(err["loc"][0]) if err["loc"] else ""
         raise InputError(f"{field}: {err['msg']}", path=str(p), line=_line_of(text, top),
-                         hint="fix that key; allowed keys are " + ", ".join(
-                             k for k in AuditParams.model_fields if k != "params_path")) from None
+                         hint="fix that key; allowed keys are " + allowed) from None
     for key in ("source", "prior_source", "figures"):
         src = getattr(params, key)
-        if src is not None and not src.is_file():
-            raise InputError(f"{key} file not found: {src.name}", path=str(p), line=_line_of(text, key),
+        try:
+            usable = src is None or src.is_file()
+            what = "not a regular file" if src is not None and src.exists() else "file not found"
+        except OSError as exc:  # a name too long, a permission denied on a folder
+            usable, what = False, f"cannot be looked up ({exc.strerror or exc})"
+        if not usable:
+            raise InputError(f"{key} {what}: {src.name}", path=str(p), line=_line_of(text, key),
                              hint="paths are relative to the params file")
     return params
