@@ -251,11 +251,15 @@ def test_absurd_numbers_are_deliberately_unread(tmp_path: Path, odd: str) -> Non
 def test_a_text_with_no_disclosure_in_it_reports_nothing_found(tmp_path: Path, text: str) -> None:
     """Not exit 2: a real disclosure juesuan cannot read yet (Chinese-numeral news, corpus 058)
     looks the same, and the scorer and schedulers treat 2 as "could not run". The table says
-    "0 claims"; the JSON has no claims and no findings."""
+    "0 claims" and one stderr line asks whether this is the disclosure; the JSON has no claims
+    and no findings."""
     f = tmp_path / "prose.txt"
     f.write_text(text, encoding="utf-8")
     code, out, err = _run("check", str(f))
-    assert code == 0 and not err.strip(), err
+    assert code == 0, err
+    assert err.strip().splitlines() == [
+        f"juesuan: {f}: no 部门决算 claim recognised — is this the disclosure? "
+        "(see juesuan extract --coverage for the numbers it saw)"]
     assert "0 claims" in out
     code, out, _err = _run("check", str(f), "--json")
     doc = json.loads(out)

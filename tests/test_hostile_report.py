@@ -108,8 +108,6 @@ def _tags(fragment: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="findings.py writes text cells verbatim; needs the CSV guard described in the "
-                                       "issue 8 report (prefix ' to text starting with = + - @)")
 def test_no_csv_cell_starts_a_spreadsheet_formula(hostile: Path) -> None:
     rows = list(csv.DictReader(io.StringIO((hostile / "findings.csv").read_text(encoding="utf-8"))))
     assert any(FORMULA in (r.get("quote") or "") for r in rows)
@@ -159,8 +157,6 @@ def test_a_failed_audit_page_is_inert(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "标题</h1>" not in page  # "# 标题" in the message is not a heading
 
 
-@pytest.mark.xfail(strict=True, reason="batch/core.py _failure_page passes the title through markdown and the message "
-                                       "lets a blank line end its HTML block: use run._md_text for both")
 def test_the_batch_failure_page_is_inert(tmp_path: Path) -> None:
     from juesuan.batch.core import _failure_page
 

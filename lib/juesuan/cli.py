@@ -92,6 +92,10 @@ def check(file: str, as_json: bool, exit_zero: bool) -> int:
         click.echo(json.dumps(result.findings_document(), ensure_ascii=False, indent=2))
     else:
         click.echo(_table(result))
+    if result.summary["claims"] == 0:
+        # Not exit 2: a disclosure juesuan cannot read yet looks the same, and 2 means "could not run".
+        click.echo(f"juesuan: {file}: no 部门决算 claim recognised — is this the disclosure? "
+                   "(see juesuan extract --coverage for the numbers it saw)", err=True)
     return 0 if exit_zero or result.summary["inconsistent"] == 0 else 1
 
 

@@ -355,13 +355,27 @@ def validate_document(doc: dict[str, Any]) -> None:
                          f"{first.message}{more}")
 
 
+#: What a spreadsheet takes for the start of a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(value: Any) -> Any:
+    """A text cell that would start a formula in a spreadsheet gets a leading apostrophe.
+
+    Spreadsheets show the apostrophe-prefixed text as text; findings.json keeps the exact text.
+    Numbers (a negative gap) are left alone: they are values, not formulas.
+    """
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def _csv_text(findings: Iterable[dict[str, Any]]) -> str:
     buf = io.StringIO()
     # "\n" rather than csv's default "\r\n": the same bytes on every platform and in git.
     writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for f in findings:
-        writer.writerow({**f, "claim_ids": ";".join(f.get("claim_ids", []))})
+        row = {k: _inert_cell(v) for k, v in f.items()}
+        writer.writerow({**row, "claim_ids": ";".join(f.get("claim_ids", []))})
     return buf.getvalue()
 
 

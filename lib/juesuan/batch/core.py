@@ -175,23 +175,31 @@ def _rss_mb() -> float:
 
 
 def _failure_page(dept_dir: Path, title: str, message: str) -> None:
-    """report.html for a department that never reached a kernel (bad params, duplicate id)."""
-    import html
+    """report.html for a department that never reached a kernel (bad params, duplicate id, a dead worker).
+
+    Written like ``juesuan audit``'s failure pages: staged, then renamed into place, an earlier
+    successful run's outputs moved to ``previous/`` rather than deleted, and the title and
+    message inert (escaped markdown: a params path can carry ``[x](javascript:…)``).
+    """
+    import shutil
 
     import nbformat
 
     from ..report import notebook_to_html
-    from ..run import _atomic_write
+    from ..run import _md_text, _publish, _stage_text, _staging_folder
 
     _remove_temporaries(dept_dir)
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {html.escape(title)}"))
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {_md_text(title)}"))
     nb.cells.append(nbformat.v4.new_markdown_cell(
-        f'<p style="color:#b00020;font-weight:bold">本报告未能完成：{html.escape(message)}</p>'))
+        f'<p style="color:#b00020;font-weight:bold">本报告未能完成：{_md_text(message)}</p>'))
     dept_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ("report.ipynb", "findings.json", "findings.csv"):
-        (dept_dir / stale).unlink(missing_ok=True)
-    _atomic_write(dept_dir / "report.html", notebook_to_html(nb, title, embed_font=False))
+    stage = _staging_folder(dept_dir)
+    try:
+        _stage_text(dept_dir, stage / "report.html", notebook_to_html(nb, title, embed_font=False))
+        _publish(stage, dept_dir, ("report.html",), success=False)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 _TEMPORARY = re.compile(r"^\.(report\.html|report\.ipynb|findings\.json|findings\.csv|manifest\.json)\..+\.(tmp|ipynb)$")
