@@ -257,9 +257,9 @@ def test_a_text_with_no_disclosure_in_it_reports_nothing_found(tmp_path: Path, t
     f.write_text(text, encoding="utf-8")
     code, out, err = _run("check", str(f))
     assert code == 0, err
-    assert err.strip().splitlines() == [
-        f"juesuan: {f}: no 部门决算 claim recognised — is this the disclosure? "
-        "(see juesuan extract --coverage for the numbers it saw)"]
+    expected = (f"juesuan: {f}: no 部门决算 claim recognised — is this the disclosure? "
+                "(see juesuan extract --coverage for the numbers it saw)")
+    assert err.strip().splitlines() == [expected]
     assert "0 claims" in out
     code, out, _err = _run("check", str(f), "--json")
     doc = json.loads(out)

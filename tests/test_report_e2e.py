@@ -268,6 +268,7 @@ def test_the_report_in_chromium_makes_no_request_and_shows_every_chart(runs, bro
 
     assert state["title"] == "赤峰市松山区人民政府办公室 2024 年度部门决算审计报告"
     assert state["scripts"] == 0
+    assert "Content-Security-Policy" in report.read_text(encoding="utf-8")
     assert len(state["images"]) == 5
     for image in state["images"]:
         assert image["scheme"] == "data" and image["complete"], image
@@ -299,30 +300,56 @@ def _department(out: Path, dept: str, inconsistent: int, execution_pct: float | 
     (out / dept / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
-def test_the_portfolio_table_sorts_by_any_column_in_chromium(browser, tmp_path):
+def _portfolio_page(tmp_path: Path, trusted: bool) -> Path:
+    """The portfolio table rendered as index.html is (same template, same policy)."""
+    import nbformat
+
     from juesuan.batch import portfolio
+    from juesuan.report import notebook_to_html
 
     out = tmp_path / "out"
-    for dept, bad, rate in (("a", 2, 95.5), ("b", 10, None), ("c", 0, 60.25), ("d", 1, 101.0)):
-        _department(out, dept, bad, rate)
-    page = tmp_path / "index.html"
-    page.write_text(f'<!doctype html><meta charset="utf-8"><body>{portfolio.table(portfolio.collect(out))}</body>',
+    if not out.exists():
+        for dept, bad, rate in (("a", 2, 95.5), ("b", 10, None), ("c", 0, 60.25), ("d", 1, 101.0)):
+            _department(out, dept, bad, rate)
+    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": str(portfolio.table(portfolio.collect(out)))})])
+    page = tmp_path / f"index-{trusted}.html"
+    page.write_text(notebook_to_html(nbformat.v4.new_notebook(cells=[cell]), "总览", embed_font=False,
+                                     trusted_scripts=(portfolio.SORT_SCRIPT,) if trusted else ()),
                     encoding="utf-8")
+    return page
+
+
+def _open(browser, page: Path) -> str:
     target = browser.call("Target.createTarget", url="about:blank")["targetId"]
     session = browser.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
     for domain in ("Page", "Runtime"):
         browser.call(f"{domain}.enable", session)
     browser.call("Page.navigate", session, url=page.as_uri())
     browser.wait_for("Page.loadEventFired", session)
+    return session
 
-    def order_after_clicking(heading: str) -> list[str]:
-        return browser.evaluate(session, f"""(() => {{
-          const th = Array.from(document.querySelectorAll('thead th')).find(h => h.textContent === {json.dumps(heading)});
-          th.click();
-          return Array.from(document.querySelectorAll('tbody tr')).map(r => r.querySelector('small').textContent);
-        }})()""")
 
-    assert order_after_clicking("不一致") == ["b", "a", "d", "c"]  # largest first
-    assert order_after_clicking("不一致") == ["c", "d", "a", "b"]  # again: smallest first
-    assert order_after_clicking("预算执行率") == ["d", "a", "c", "b"]  # numbers, not text; blank last
-    assert order_after_clicking("部门") == ["d", "c", "b", "a"]
+def _order_after_clicking(browser, session: str, heading: str) -> list[str]:
+    return browser.evaluate(session, f"""(() => {{
+      const th = Array.from(document.querySelectorAll('thead th')).find(h => h.textContent === {json.dumps(heading)});
+      th.click();
+      return Array.from(document.querySelectorAll('tbody tr')).map(r => r.querySelector('small').textContent);
+    }})()""")
+
+
+def test_the_portfolio_table_sorts_by_any_column_in_chromium(browser, tmp_path):
+    session = _open(browser, _portfolio_page(tmp_path, trusted=True))
+    assert _order_after_clicking(browser, session, "不一致") == ["b", "a", "d", "c"]  # largest first
+    assert _order_after_clicking(browser, session, "不一致") == ["c", "d", "a", "b"]  # again: smallest first
+    assert _order_after_clicking(browser, session, "预算执行率") == ["d", "a", "c", "b"]  # numbers; blank last
+    assert _order_after_clicking(browser, session, "部门") == ["d", "c", "b", "a"]
+
+
+def test_the_page_policy_blocks_any_script_it_does_not_name(browser, tmp_path):
+    """The same table and script, but the policy names no script: the browser refuses to run it."""
+    page = _portfolio_page(tmp_path, trusted=False)
+    assert "script-src 'none'" in page.read_text(encoding="utf-8")
+    session = _open(browser, page)
+    assert _order_after_clicking(browser, session, "不一致") == ["b", "a", "d", "c"]  # the order as built
+    assert _order_after_clicking(browser, session, "部门") == ["b", "a", "d", "c"]  # clicks do nothing

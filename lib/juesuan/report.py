@@ -122,7 +122,8 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, title: str, *, embed_font: bool = True) -> str:
+def notebook_to_html(nb: nbformat.NotebookNode, title: str, *, embed_font: bool = True,
+                     trusted_scripts: Sequence[str] = ()) -> str:
     """Render an (executed) notebook as the audit report's HTML page.
 
     Code inputs and prompts are hidden, cells tagged ``remove_cell`` or
@@ -131,13 +132,32 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, *, embed_font: bool 
     ``h1``), the glyphs the page uses are embedded from the bundled CJK font (``embed_font``),
     and the page loads nothing from any other host. The argument is not modified. Identical
     notebooks give identical bytes, whatever papermill recorded about the run.
+
+    The page carries a Content-Security-Policy that lets the browser run no script at all, or
+    only ``trusted_scripts`` (the exact text of juesuan's own inline scripts, allowed by hash):
+    should anything from a disclosure ever escape the escaping, it still cannot run.
     """
     with _lock:
         body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = _with_toc(body)
     if embed_font:
         body = _with_font(body)
-    return body
+    return _with_policy(body, trusted_scripts)
+
+
+def _with_policy(body: str, trusted_scripts: Sequence[str]) -> str:
+    import hashlib
+
+    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in trusted_scripts]
+    scripts = " ".join(hashes) if hashes else "'none'"
+    policy = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+              f"script-src {scripts}; base-uri 'none'; form-action 'none'")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    head = body.find("<head>")
+    if head < 0:
+        return body
+    end = head + len("<head>")
+    return body[:end] + "\n" + meta + body[end:]
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,6 +267,11 @@ class Fragment(str):
 
     def _repr_html_(self) -> str:
         return str(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        # The plain-text fallback of a displayed fragment: a line, not a second copy of the HTML
+        # (it would double report.ipynb and every message between kernel and papermill).
+        p.text(f"<HTML: {len(self):,} characters>")
 
 
 _e = html.escape
