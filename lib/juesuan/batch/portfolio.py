@@ -148,12 +148,14 @@ def table(frame) -> Any:
     Every column sorts when its heading is clicked (a small inline script; the page stays
     readable, in this order, without it).
     """
+    from ..analysis.summary import rule_title
     from ..report import Fragment
 
-    head = ["部门", "年度", "状态", "数字关系", "一致", "不一致", "无法核对", "错误", "警告",
-            "最大问题（万元）", "预算执行率", "文件"]
-    out = ['<table class="juesuan-portfolio"><thead><tr>',
-           *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    head = [("部门", ""), ("年度", "num"), ("状态", ""), ("数字关系", "num"), ("一致", "num"), ("不一致", "num"),
+            ("无法核对", "num"), ("错误", "num"), ("警告", "num"), ("最大问题（万元）", ""), ("预算执行率", "num"),
+            ("文件", "")]
+    out = ['<table class="js juesuan-portfolio"><thead><tr>',
+           *(f'<th class="{c}">{h}</th>' if c else f"<th>{h}</th>" for h, c in head), "</tr></thead><tbody>"]
     for r in frame.itertuples():
         dept = html.escape(r.department_id)
         name = html.escape(r.name or r.department_id)
@@ -161,8 +163,8 @@ def table(frame) -> Any:
         cls = ' class="failed" style="background:#fde7e9"' if r.status == "failed" else ""
         largest = ""
         if r.largest_rule:
-            largest = (f'{_f(r.largest_amount)} <span title="{html.escape(r.largest_message)}">'
-                       f"{html.escape(r.largest_rule)}</span>")
+            largest = (f'{_f(r.largest_amount)} <span class="msg" title="{html.escape(r.largest_message)}">'
+                       f"{html.escape(rule_title(r.largest_rule))}</span>")
         why = f"<br><small>{html.escape(r.message)}</small>" if r.status == "failed" and r.message else ""
         files = (f'<a href="{dept}/report.html">报告</a> · <a href="{dept}/findings.json">JSON</a>'
                  f' · <a href="{dept}/findings.csv">CSV</a>')
@@ -175,7 +177,9 @@ def table(frame) -> Any:
                  (_n(r.errors), _key(r.errors)), (_n(r.warnings), _key(r.warnings)),
                  (largest, _key(r.largest_amount)),
                  (f"{_f(r.execution_pct)}%" if _f(r.execution_pct) else "", _key(r.execution_pct)), (files, "")]
-        out.append(f"<tr{cls}>" + "".join(f'<td data-sort="{k}">{c}</td>' for c, k in cells) + "</tr>")
+        out.append(f"<tr{cls}>" + "".join(
+            f'<td class="{h[1]}" data-sort="{k}">{c}</td>' if h[1] else f'<td data-sort="{k}">{c}</td>'
+            for (c, k), h in zip(cells, head, strict=True)) + "</tr>")
     out.append("</tbody></table>")
     out.append(f"<script>{SORT_SCRIPT}</script>")
     return Fragment("".join(out))
