@@ -12,7 +12,7 @@
   and the same HTML export (``notebook_to_html``, font subset included); no kernel, no papermill.
 * rerun: ``juesuan batch`` again on the batch's folder with nothing changed (everything skipped).
 
-Peak memory is sampled every 0.2 s with psutil: per worker = the worker process plus its kernel.
+Peak memory is sampled every 0.5 s with psutil (the sampler costs CPU too: it runs for the naive loop and the batch alike): per worker = the worker process plus its kernel.
 No timing here is asserted anywhere; figures are noisy (±20 %) on a shared 2-core machine.
 """
 
@@ -68,7 +68,7 @@ class PeakMemory:
                                                           self._tree_rss(child))
             except psutil.Error:
                 pass
-            self._stop.wait(0.2)
+            self._stop.wait(0.5)
 
     def __enter__(self):
         self._thread.start()
