@@ -148,12 +148,22 @@ def _fallback_id(params_path: Path) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", params_path.stem.lower()).strip("-") or "department"
 
 
-def _write_manifest(dept_dir: Path, key: dict[str, Any] | None, result: DeptResult) -> None:
-    from ..run import _atomic_write
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the new one (here, not ``run._atomic_write``: importing run
+    brings in nbformat and jsonschema, ~1 s the batch's parent process does not otherwise need)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.time_ns()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
+
+def _write_manifest(dept_dir: Path, key: dict[str, Any] | None, result: DeptResult) -> None:
     doc = {"schema": MANIFEST_SCHEMA, "status": result.status, "message": result.message,
            "seconds": round(result.seconds, 3), "key": key}
-    _atomic_write(dept_dir / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    _write_atomically(dept_dir / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
 def _vmrss_mb(pid: int | str) -> float:
@@ -371,6 +381,13 @@ def _dask(jobs: list[dict[str, Any]], workers: int, scheduler: str | None, limit
             client.gather(stops, errors="skip")
 
 
+def _stop_own_kernel() -> None:
+    """Stop this process's kept kernel, if it ever started one (importing the engine costs ~1.5 s)."""
+    engine = sys.modules.get(f"{__package__}.engine")
+    if engine is not None:
+        engine.WarmKernelEngine.shutdown()
+
+
 def _stop_kernel() -> None:
     from .engine import WarmKernelEngine
 
@@ -444,7 +461,6 @@ def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = 
         raise JuesuanError(f"unknown executor {executor!r}", hint="use local or dask")
     if scheduler and executor != "dask":
         raise JuesuanError("--scheduler needs --executor dask")
-    from .engine import WarmKernelEngine
     from .store import open_store
 
     files = discover(params)
@@ -453,7 +469,7 @@ def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = 
     limits = Limits(timeout=execution_timeout, max_memory_mb=max_memory_mb)
     lock = store.lock(LOCK_NAME) if store.remote else batch_lock(store.root)
     with lock, contextlib.ExitStack() as stack:
-        stack.callback(WarmKernelEngine.shutdown)
+        stack.callback(_stop_own_kernel)
         pool = stack.enter_context(WorkerPool(workers, limits)) if executor == "local" else None
         jobs = _plan(files, store.url, force, code_hash(), execution_timeout, engine)
         batch = BatchResult(out_dir=store.url if store.remote else store.root)
@@ -498,21 +514,20 @@ def _index_key(store: Any) -> str:
 
 def _index(store: Any, engine: str | None, pool: WorkerPool | None) -> tuple[Path | str | None, str]:
     """Build ``index.html`` unless it already shows exactly these departments; (where, error)."""
-    import shutil
-
-    from ..run import _atomic_write
-    from .portfolio import build_index
-
     key = _index_key(store)
     if store.exists("index.html") and (store.read_bytes(INDEX_KEY) or b"").decode("utf-8", "replace").strip() == key:
         return (f"{store.url}/index.html" if store.remote else store.root / "index.html"), ""
+    import shutil
+
+    from .portfolio import build_index
+
     folder = store.mirror((MANIFEST, "findings.json")) if store.remote else store.root
     try:
         try:
             built = pool.call(build_index, out_dir=folder, engine=engine) if pool else build_index(folder, engine=engine)
         except Exception as exc:  # noqa: BLE001 - the departments' reports are done; say so, exit 3
             return None, f"the portfolio page could not be built: {type(exc).__name__}: {exc}"
-        _atomic_write(folder / INDEX_KEY, key + "\n")
+        _write_atomically(folder / INDEX_KEY, key + "\n")
         if not store.remote:
             return built, ""
         for name in ("index.html", INDEX_KEY):

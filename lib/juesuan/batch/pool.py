@@ -112,6 +112,7 @@ class _Worker:
         self.attempt = 0
         self.given = 0.0
         self.started: float | None = None
+        self.asked = False
 
     def give(self, fn: Callable[..., Any], job: dict[str, Any], attempt: int) -> None:
         self.job, self.attempt, self.given, self.started = job, attempt, time.monotonic(), None
@@ -139,12 +140,17 @@ class _Worker:
             return time.monotonic() - self.given > timeout + _STARTUP
         return time.monotonic() - self.started > timeout + _GRACE
 
+    def ask_to_stop(self) -> None:
+        if not self.asked:
+            self.asked = True
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+
     def stop(self) -> None:
-        """Ask an idle worker to exit (it stops its kernel first)."""
-        try:
-            self.conn.send(None)
-        except OSError:
-            pass
+        """Ask an idle worker to exit (it stops its kernel first) and wait for it."""
+        self.ask_to_stop()
         self.proc.join(timeout=15)
         if self.proc.is_alive():
             _kill_tree(self.proc.pid)
@@ -172,8 +178,14 @@ class WorkerPool:
         self.close(now=kind is not None)
 
     def close(self, now: bool = False) -> None:
-        for worker in self._pool:
-            worker.kill() if now else worker.stop()
+        if now:
+            for worker in self._pool:
+                worker.kill()
+        else:  # ask all first, then wait: the workers stop their kernels side by side
+            for worker in self._pool:
+                worker.ask_to_stop()
+            for worker in self._pool:
+                worker.stop()
         self._pool.clear()
 
     def call(self, fn: Callable[..., Any], **kwargs: Any) -> Any:
