@@ -20,6 +20,7 @@ from juesuan.batch.core import LOCK_NAME, batch_lock
 from juesuan.cli import main
 from juesuan.run import run_audit
 from juesuan.synth import synthesize
+from stubs import stub_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 JUESUAN = Path(sys.executable).with_name("juesuan")
@@ -138,13 +139,6 @@ def test_a_second_concurrent_batch_is_refused(departments, tmp_path):
 # -- kernels that die or hang: replaced, that department retried once ------------------------
 
 
-def _stub(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "stub.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell('params_path = "x"\noutput_dir = "y"', metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(body),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), path)
-    return path
 
 
 DIE_ONCE = """\
@@ -161,7 +155,7 @@ if not flag.exists():
 
 def test_a_kernel_that_dies_is_replaced_and_the_department_retried_once(departments, tmp_path, monkeypatch):
     body = DIE_ONCE.replace("FLAG", repr(str(tmp_path / "died-once")))
-    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path, body))
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: stub_notebook(tmp_path / "stub.ipynb", body))
     res = run_department(departments / "params" / "synth-0001.yaml", tmp_path / "out")
     assert (res.status, res.attempts) == ("ok", 2), res.message
 
@@ -169,7 +163,7 @@ def test_a_kernel_that_dies_is_replaced_and_the_department_retried_once(departme
 def test_a_kernel_that_hangs_is_replaced_and_then_the_department_fails(departments, tmp_path, monkeypatch):
     from juesuan.batch.engine import WarmKernelEngine
 
-    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path, "import time\ntime.sleep(600)"))
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: stub_notebook(tmp_path / "stub.ipynb", "import time\ntime.sleep(600)"))
     res = run_department(departments / "params" / "synth-0001.yaml", tmp_path / "out", execution_timeout=2)
     assert (res.status, res.attempts) == ("failed", 2)
     assert "could not run" in res.message and "Timeout" in res.message

@@ -3,46 +3,35 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from commands import one_line_error, run_cli
 from juesuan.findings import validate_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "songshan-gov-office" / "2024.txt"
 
 
-def _juesuan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], check=False, capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
 
 
-def _one_line_error(p: subprocess.CompletedProcess[str], *needles: str) -> None:
-    assert p.returncode == 2, p.stderr
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1, p.stderr
-    assert "Traceback" not in p.stderr
-    for n in needles:
-        assert n in lines[0]
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    _one_line_error(_juesuan("check", str(tmp_path / "nope.txt")), "nope.txt", "no such file")
+    one_line_error(run_cli("check", str(tmp_path / "nope.txt")), "nope.txt", "no such file")
 
 
 def test_binary_file(tmp_path: Path) -> None:
     f = tmp_path / "blob.txt"
     f.write_bytes(b"\x00\x01\x02binary\x00" * 100)
-    _one_line_error(_juesuan("check", str(f)), "blob.txt")
+    one_line_error(run_cli("check", str(f)), "blob.txt")
 
 
 def test_undecodable_file(tmp_path: Path) -> None:
     f = tmp_path / "bad.txt"
     f.write_bytes(bytes(range(128, 256)) * 20)
-    _one_line_error(_juesuan("check", str(f)), "bad.txt")
+    one_line_error(run_cli("check", str(f)), "bad.txt")
 
 
 @pytest.mark.parametrize("body, needle", [
@@ -56,12 +45,12 @@ def test_params_that_break_the_schema(tmp_path: Path, body: str, needle: str) ->
     (tmp_path / "a.txt").write_text("收入合计 1.00万元", encoding="utf-8")
     p = tmp_path / "x.yaml"
     p.write_text(body, encoding="utf-8")
-    _one_line_error(_juesuan("audit", str(p), "-o", str(tmp_path / "out")), "x.yaml", needle)
+    one_line_error(run_cli("audit", str(p), "-o", str(tmp_path / "out")), "x.yaml", needle)
     assert not (tmp_path / "out").exists()  # nothing started before the params were valid
 
 
 def test_check_json_on_the_seed_is_a_valid_findings_document() -> None:
-    p = _juesuan("check", str(SEED), "--json")
+    p = run_cli("check", str(SEED), "--json")
     assert p.returncode in (0, 1), p.stderr
     doc = json.loads(p.stdout)
     validate_document(doc)
@@ -87,8 +76,8 @@ def test_check_exit_code_follows_inconsistencies(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("本年支出合计100.00万元,其中:基本支出60.00万元,占60.00%;项目支出45.00万元,占45.00%。\n",
                    encoding="utf-8")
-    assert _juesuan("check", str(good)).returncode == 0
-    p = _juesuan("check", str(bad))
+    assert run_cli("check", str(good)).returncode == 0
+    p = run_cli("check", str(bad))
     assert p.returncode == 1
     assert "arithmetic.sum" in p.stdout
-    assert _juesuan("check", str(bad), "--exit-zero").returncode == 0
+    assert run_cli("check", str(bad), "--exit-zero").returncode == 0

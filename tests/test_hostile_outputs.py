@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 import juesuan.run
+from commands import one_line_error, run_cli
 from juesuan.errors import JuesuanError
+from stubs import stub_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "songshan-gov-office" / "2024.txt"
@@ -27,19 +29,8 @@ EARLIER = {"report.html": b"<p>earlier report</p>", "report.ipynb": b"{}", "find
            "findings.csv": b"id\n"}
 
 
-def _juesuan(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], check=False, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})})
 
 
-def _one_line_error(p: subprocess.CompletedProcess[str], *needles: str) -> str:
-    assert p.returncode == 2, (p.returncode, p.stderr)
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1, p.stderr
-    assert "Traceback" not in p.stderr and "internal error" not in p.stderr
-    for n in needles:
-        assert n in lines[0], (n, lines[0])
-    return lines[0]
 
 
 def _earlier(dept: Path) -> Path:
@@ -62,7 +53,7 @@ def test_a_department_folder_that_is_a_link_is_not_written_through(tmp_path: Pat
     elsewhere.mkdir()
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "songshan-gov-office").symlink_to(elsewhere, target_is_directory=True)
-    _one_line_error(_juesuan("audit", str(PARAMS), "-o", str(tmp_path / "out")), "songshan-gov-office",
+    one_line_error(run_cli("audit", str(PARAMS), "-o", str(tmp_path / "out")), "songshan-gov-office",
                     "symbolic link", "remove the link")
     assert list(elsewhere.iterdir()) == []
 
@@ -70,13 +61,13 @@ def test_a_department_folder_that_is_a_link_is_not_written_through(tmp_path: Pat
 def test_a_department_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "songshan-gov-office").write_bytes(b"mine")
-    _one_line_error(_juesuan("audit", str(PARAMS), "-o", str(tmp_path / "out")), "songshan-gov-office", "not a folder")
+    one_line_error(run_cli("audit", str(PARAMS), "-o", str(tmp_path / "out")), "songshan-gov-office", "not a folder")
     assert (tmp_path / "out" / "songshan-gov-office").read_bytes() == b"mine"
 
 
 def test_an_output_folder_below_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "file").write_bytes(b"")
-    _one_line_error(_juesuan("audit", str(PARAMS), "-o", str(tmp_path / "file" / "out")), "Not a directory")
+    one_line_error(run_cli("audit", str(PARAMS), "-o", str(tmp_path / "file" / "out")), "Not a directory")
 
 
 @pytest.fixture
@@ -101,7 +92,7 @@ def readonly(tmp_path: Path):
 
 
 def test_a_read_only_folder_is_one_line_and_keeps_the_earlier_outputs(readonly: Path) -> None:
-    line = _one_line_error(_juesuan("audit", str(PARAMS), "-o", str(readonly)), "songshan-gov-office",
+    line = one_line_error(run_cli("audit", str(PARAMS), "-o", str(readonly)), "songshan-gov-office",
                            "cannot write the report folder", "earlier outputs there are unchanged")
     assert "Read-only" in line or "Permission denied" in line
     _unchanged(readonly / "songshan-gov-office")
@@ -110,16 +101,6 @@ def test_a_read_only_folder_is_one_line_and_keeps_the_earlier_outputs(readonly: 
 # -- a disk that fills up mid-run ---------------------------------------------------------------
 
 
-def _stub(path: Path, code: str) -> Path:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('params_path = ""\noutput_dir = ""')
-    params.metadata.tags = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(code)]
-    nbformat.write(nb, path)
-    return path
 
 
 WRITES_FINDINGS = """import json, pathlib
@@ -133,7 +114,7 @@ out = pathlib.Path(output_dir)
 @pytest.mark.parametrize("full_at", ["report.html", "report.ipynb"])
 def test_a_full_disk_after_the_notebook_ran_keeps_the_earlier_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                       full_at: str) -> None:
-    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path / "stub.ipynb", WRITES_FINDINGS))
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: stub_notebook(tmp_path / "stub.ipynb", WRITES_FINDINGS))
     real = juesuan.run._stage_text
 
     def enospc(folder: Path, path: Path, text: str) -> None:
@@ -165,7 +146,7 @@ def test_a_disk_that_fills_in_the_kernel_keeps_the_earlier_outputs(tmp_path: Pat
     try:
         dept = _earlier(mnt / "songshan-gov-office")
         fill = "import pathlib\n(pathlib.Path(output_dir) / 'findings.json').write_bytes(b'x' * (1 << 20))"
-        monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path / "stub.ipynb", fill))
+        monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: stub_notebook(tmp_path / "stub.ipynb", fill))
         filler = mnt / "filler"
         filler.write_bytes(b"\0" * (1 << 19))  # room left for the write probe and the notebook, not the findings
         with pytest.raises(JuesuanError) as caught:
@@ -178,14 +159,14 @@ def test_a_disk_that_fills_in_the_kernel_keeps_the_earlier_outputs(tmp_path: Pat
 
 @pytest.mark.slow
 def test_a_failing_notebook_keeps_the_earlier_success_in_previous(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path / "stub.ipynb", "1/0"))
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: stub_notebook(tmp_path / "stub.ipynb", "1/0"))
     dept = _earlier(tmp_path / "out" / "songshan-gov-office")
     with pytest.raises(JuesuanError, match="ZeroDivisionError"):
         juesuan.run.run_audit(str(PARAMS), str(tmp_path / "out"))
     _unchanged(dept / "previous")  # the earlier run's outputs, byte-identical
     assert sorted(p.name for p in dept.iterdir()) == ["previous", "report.html", "report.ipynb"]
     # the next success supersedes them
-    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path / "stub2.ipynb", WRITES_FINDINGS))
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: stub_notebook(tmp_path / "stub2.ipynb", WRITES_FINDINGS))
     juesuan.run.run_audit(str(PARAMS), str(tmp_path / "out"))
     assert sorted(p.name for p in dept.iterdir()) == sorted(EARLIER)
 
@@ -207,7 +188,7 @@ def test_a_staging_folder_left_by_a_killed_run_is_cleared(tmp_path: Path) -> Non
 @pytest.mark.slow
 def test_an_audit_past_its_time_limit_stops_with_a_clear_line(tmp_path: Path) -> None:
     dept = _earlier(tmp_path / "out" / "songshan-gov-office")
-    _one_line_error(_juesuan("audit", str(PARAMS), "-o", str(tmp_path / "out"), "--timeout", "1"),
+    one_line_error(run_cli("audit", str(PARAMS), "-o", str(tmp_path / "out"), "--timeout", "1"),
                     "songshan-gov-office took longer than the limit of 1 s", "--timeout")
     _unchanged(dept / "previous")
     assert "took longer than the limit" in (dept / "report.html").read_text(encoding="utf-8")
@@ -225,7 +206,7 @@ def test_the_default_time_limit_is_bounded_and_documented() -> None:
 
 @pytest.mark.parametrize("value", ["abc", "0", "nan", "-5"])
 def test_a_bad_time_limit_is_one_line(tmp_path: Path, value: str) -> None:
-    _one_line_error(_juesuan("audit", str(PARAMS), "-o", str(tmp_path), "--timeout", value), "--timeout")
+    one_line_error(run_cli("audit", str(PARAMS), "-o", str(tmp_path), "--timeout", value), "--timeout")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -255,5 +236,5 @@ def test_a_broken_suite_fails_loudly_through_check(tmp_path: Path, damage, needl
     target.write_text(broken, encoding="utf-8")
     p = subprocess.run([sys.executable, "-c", _WITH_SUITES, str(suites_dir), "check", str(SEED)], check=False,
                        capture_output=True, text=True, timeout=300)
-    _one_line_error(p, *needles)
+    one_line_error(p, *needles)
     assert json.loads((ROOT / "expectations" / "arithmetic.json").read_text(encoding="utf-8"))  # the real one untouched

@@ -8,13 +8,12 @@ One full audit (the injection test) proves that crafted paths cannot run code in
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from commands import one_line_error, run_cli
 from juesuan.errors import InputError
 from juesuan.params import MAX_PARAMS_BYTES, load_params
 
@@ -23,19 +22,8 @@ SEED = ROOT / "data" / "songshan-gov-office" / "2024.txt"
 GOOD = "department_id: x\ndepartment_name: 松山\nyear: 2024\nsource: a.txt\n"
 
 
-def _juesuan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], check=False, capture_output=True,
-                          text=True, timeout=300, cwd=cwd)
 
 
-def _one_line_error(p: subprocess.CompletedProcess[str], *needles: str) -> str:
-    assert p.returncode == 2, (p.returncode, p.stderr)
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1, p.stderr
-    assert "Traceback" not in p.stderr and "internal error" not in p.stderr
-    for n in needles:
-        assert n in lines[0], (n, lines[0])
-    return lines[0]
 
 
 BILLION_LAUGHS = "\n".join(
@@ -82,7 +70,7 @@ def test_a_bad_params_file_is_one_line_and_touches_nothing(tmp_path: Path, body:
     earlier.parent.mkdir(parents=True)
     earlier.write_bytes(b"<p>earlier</p>")
     started = time.monotonic()
-    _one_line_error(_juesuan("audit", str(p), "-o", str(out)), "x.yaml", needle)
+    one_line_error(run_cli("audit", str(p), "-o", str(out)), "x.yaml", needle)
     assert time.monotonic() - started < 60  # refused fast: no kernel, no expansion
     assert sorted(q.name for q in out.rglob("*")) == ["report.html", "x"]
     assert earlier.read_bytes() == b"<p>earlier</p>"
@@ -126,7 +114,7 @@ def test_a_non_utf8_params_file_through_the_cli(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("收入合计 1.00万元", encoding="utf-8")
     p = tmp_path / "gbk.yaml"
     p.write_bytes(GOOD.encode("gbk"))
-    _one_line_error(_juesuan("audit", str(p), "-o", str(tmp_path / "out")), "gbk.yaml", "not UTF-8", "save")
+    one_line_error(run_cli("audit", str(p), "-o", str(tmp_path / "out")), "gbk.yaml", "not UTF-8", "save")
     assert not (tmp_path / "out").exists()
 
 
@@ -182,7 +170,7 @@ def test_crafted_params_path_and_output_dir_run_nothing(tmp_path: Path) -> None:
     p = folder / name
     p.write_text(f"department_id: crafted\ndepartment_name: 松山\nyear: 2024\nsource: {SEED}\n", encoding="utf-8")
     out = tmp_path / f'out"\n{payload}\n\'\'\'\\'
-    proc = _juesuan("audit", str(p), "-o", str(out), cwd=tmp_path)
+    proc = run_cli("audit", str(p), "-o", str(out), cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr
     assert not marker.exists(), "a parameter value ran as code"
     dept = out / "crafted"

@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from commands import run_cli
+from stubs import stub_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "songshan-gov-office" / "2024.txt"
@@ -61,9 +62,6 @@ def assert_inert(page: str) -> _Elements:
     return parsed
 
 
-def _juesuan(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], check=False, capture_output=True, text=True,
-                          timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +74,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "d.txt").write_text(text, encoding="utf-8")
     (d / "p.yaml").write_text(f"department_id: hostile\ndepartment_name: {json.dumps(NAME, ensure_ascii=False)}\nyear: 2024\nsource: d.txt\n",
                               encoding="utf-8")
-    proc = _juesuan("audit", str(d / "p.yaml"), "-o", str(d / "out"))
+    proc = run_cli("audit", str(d / "p.yaml"), "-o", str(d / "out"))
     assert proc.returncode in (0, 1), proc.stderr
     return d / "out" / "hostile"
 
@@ -119,16 +117,6 @@ def test_no_csv_cell_starts_a_spreadsheet_formula(hostile: Path) -> None:
 # -- failure pages ------------------------------------------------------------------------------
 
 
-def _stub(path: Path, code: str) -> Path:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('params_path = ""\noutput_dir = ""')
-    params.metadata.tags = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(code)]
-    nbformat.write(nb, path)
-    return path
 
 
 def _params(d: Path) -> Path:
@@ -146,7 +134,7 @@ def test_a_failed_audit_page_is_inert(tmp_path: Path, monkeypatch: pytest.Monkey
     import juesuan.run
     from juesuan.errors import JuesuanError
 
-    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: _stub(tmp_path / "stub.ipynb", code))
+    monkeypatch.setattr(juesuan.run, "_notebook_path", lambda: stub_notebook(tmp_path / "stub.ipynb", code))
     with pytest.raises(JuesuanError) as caught:
         juesuan.run.run_audit(str(_params(tmp_path)), str(tmp_path / "out"))
     assert "\n" not in str(caught.value)
