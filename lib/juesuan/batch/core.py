@@ -19,7 +19,6 @@ department's manifest or findings changed (``OUTDIR/.index-key``).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -34,7 +33,9 @@ from typing import Any
 import juesuan
 
 from ..errors import JuesuanError
-from .pool import Limits, WorkerPool
+from ..findings import atomic_write_text
+from .pool import Limits, WorkerPool, tree_rss_mb
+from .store import LocalStore, open_store, staging
 
 __all__ = ["BatchResult", "DeptResult", "discover", "run_batch", "run_department"]
 
@@ -148,40 +149,10 @@ def _fallback_id(params_path: Path) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", params_path.stem.lower()).strip("-") or "department"
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers see the old file or the new one (here, not ``run._atomic_write``: importing run
-    brings in nbformat and jsonschema, ~1 s the batch's parent process does not otherwise need)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.time_ns()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _write_manifest(dept_dir: Path, key: dict[str, Any] | None, result: DeptResult) -> None:
     doc = {"schema": MANIFEST_SCHEMA, "status": result.status, "message": result.message,
            "seconds": round(result.seconds, 3), "key": key}
-    _write_atomically(dept_dir / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-
-
-def _vmrss_mb(pid: int | str) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0.0
-
-
-def _rss_mb() -> float:
-    """Resident memory of this worker plus its kept kernel, in MB (Linux; 0 elsewhere)."""
-    from .engine import WarmKernelEngine
-
-    kernel = WarmKernelEngine.kernel_pid()
-    return _vmrss_mb("self") + (_vmrss_mb(kernel) if kernel else 0.0)
+    atomic_write_text(dept_dir / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
 def _failure_page(dept_dir: Path, title: str, message: str) -> None:
@@ -212,11 +183,13 @@ def _failure_page(dept_dir: Path, title: str, message: str) -> None:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-_TEMPORARY = re.compile(r"^\.(report\.html|report\.ipynb|findings\.json|findings\.csv|manifest\.json)\..+\.(tmp|ipynb)$")
+# A manifest written by a worker killed mid-write (findings.atomic_write_text's temporary name);
+# everything else a run writes goes through run.py's staging folder, which cleans up after itself.
+_TEMPORARY = re.compile(r"^\.manifest\.json\..+\.tmp$")
 
 
 def _remove_temporaries(dept_dir: Path) -> None:
-    """Half-written files (``run._temp_sibling`` names) left by a worker that was killed."""
+    """Remove a half-written manifest left by a worker that was killed."""
     if dept_dir.is_dir():
         for f in dept_dir.iterdir():
             if _TEMPORARY.match(f.name):
@@ -242,16 +215,11 @@ def _up_to_date(store: Any, dept: str, key: dict[str, Any], result: DeptResult) 
     return True
 
 
-def _skip_in_caller(job: dict[str, Any], store: Any) -> DeptResult | None:
+def _skipped(job: dict[str, Any], key: dict[str, Any] | None, store: Any) -> DeptResult | None:
     """The skip check of :func:`run_department`, done before any worker or kernel starts."""
-    if job.get("force") or job.get("skip_error"):
+    if key is None or job.get("force") or job.get("skip_error"):
         return None
-    params_path = Path(job["params_path"])
-    try:
-        key = department_key(params_path, job["code"])
-    except JuesuanError:
-        return None
-    result = DeptResult(params=str(params_path), department_id=key["department_id"], status="failed",
+    result = DeptResult(params=job["params_path"], department_id=key["department_id"], status="failed",
                         worker=os.getpid())
     return result if _up_to_date(store, key["department_id"], key, result) else None
 
@@ -272,8 +240,6 @@ def run_department(params_path: str | Path, out_dir: str | Path, *, force: bool 
     only gets its failure page. ``attempt`` 2 says the pool already tried once (its worker
     died): no further retry then.
     """
-    from .store import open_store, staging
-
     store = open_store(out_dir)
     if not store.remote:
         return _run_department(Path(params_path), store, store.root, force=force, code=code, engine=engine,
@@ -304,7 +270,7 @@ def _run_department(params_path: Path, store: Any, out: Path, *, force: bool, co
 
     def finish(key: dict[str, Any] | None) -> DeptResult:
         result.seconds = time.perf_counter() - start
-        result.rss_mb = _rss_mb()
+        result.rss_mb = tree_rss_mb(os.getpid())  # this worker and its kept kernel
         if result.status != "skipped":
             _write_manifest(out / result.department_id, key, result)
         return result
@@ -381,69 +347,45 @@ def _dask(jobs: list[dict[str, Any]], workers: int, scheduler: str | None, limit
             client.gather(stops, errors="skip")
 
 
-def _stop_own_kernel() -> None:
+def _stop_kernel() -> None:
     """Stop this process's kept kernel, if it ever started one (importing the engine costs ~1.5 s)."""
     engine = sys.modules.get(f"{__package__}.engine")
     if engine is not None:
         engine.WarmKernelEngine.shutdown()
 
 
-def _stop_kernel() -> None:
-    from .engine import WarmKernelEngine
-
-    WarmKernelEngine.shutdown()
-
-
 # --------------------------------------------------------------------------------------------
 # The batch
 
 
-@contextlib.contextmanager
-def batch_lock(out: Path) -> Iterator[None]:
-    """Hold ``OUTDIR/.juesuan-batch.lock``; a second holder gets a JuesuanError (exit 2)."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / LOCK_NAME
-    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held (and locked) across the yield
-    try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            raise JuesuanError(f"another juesuan batch is already writing to this folder ({holder})",
-                               path=str(out), hint="wait for it to finish, or use another -o") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-        fh.flush()
-        yield
-    finally:
-        fh.close()  # releases the flock; the empty-ish file stays, harmlessly
+def batch_lock(out: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold ``OUTDIR/.juesuan-batch.lock`` (an ``flock``); a second holder gets a JuesuanError (exit 2)."""
+    return LocalStore(out).lock(LOCK_NAME)
 
 
-def _plan(params_files: list[Path], out: str, force: bool, code: str,
-          execution_timeout: float | None, engine: str | None) -> list[dict[str, Any]]:
-    """One job per params file; a department id used twice fails both later files up front."""
-    from ..params import load_params
-
+def _plan(params_files: list[Path], out: str, force: bool, code: str, execution_timeout: float | None,
+          engine: str | None) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """One job per params file, with its department key (None when the params cannot be read:
+    the worker writes the page saying why); a department id used twice fails the later files."""
     seen: dict[str, Path] = {}
-    jobs = []
+    planned = []
     for p in params_files:
-        job: dict[str, Any] = {"params_path": str(p), "out_dir": str(out), "force": force, "code": code,
+        job: dict[str, Any] = {"params_path": str(p), "out_dir": out, "force": force, "code": code,
                                "engine": engine, "execution_timeout": execution_timeout}
         try:
-            dept = load_params(p).department_id
+            key: dict[str, Any] | None = department_key(p, code)
         except JuesuanError:
-            dept = None  # the worker writes the page saying why
-        if dept is not None:
+            key = None
+        if key is not None:
+            dept = key["department_id"]
             if dept in seen:
                 job["department_id"] = f"{dept}-duplicate-{_fallback_id(p)}"
                 job["skip_error"] = f"department_id {dept} is also used by {seen[dept]}; ids must be unique"
             else:
                 seen[dept] = p
                 job["department_id"] = dept  # where a failure page goes if the worker dies
-        jobs.append(job)
-    return jobs
+        planned.append((job, key))
+    return planned
 
 
 def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = "reports", *, workers: int = 1,
@@ -461,22 +403,20 @@ def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = 
         raise JuesuanError(f"unknown executor {executor!r}", hint="use local or dask")
     if scheduler and executor != "dask":
         raise JuesuanError("--scheduler needs --executor dask")
-    from .store import open_store
-
     files = discover(params)
     store = open_store(out_dir)
     started = time.perf_counter()
     limits = Limits(timeout=execution_timeout, max_memory_mb=max_memory_mb)
-    lock = store.lock(LOCK_NAME) if store.remote else batch_lock(store.root)
-    with lock, contextlib.ExitStack() as stack:
-        stack.callback(_stop_own_kernel)
+    code = code_hash()
+    with store.lock(LOCK_NAME), contextlib.ExitStack() as stack:
+        stack.callback(_stop_kernel)
         pool = stack.enter_context(WorkerPool(workers, limits)) if executor == "local" else None
-        jobs = _plan(files, store.url, force, code_hash(), execution_timeout, engine)
-        batch = BatchResult(out_dir=store.url if store.remote else store.root)
-        total = len(jobs)
+        planned = _plan(files, store.url, force, code, execution_timeout, engine)
+        batch = BatchResult(out_dir=store.location())
+        total = len(planned)
         todo = []
-        for job in jobs:
-            skipped = _skip_in_caller(job, store)
+        for job, key in planned:
+            skipped = _skipped(job, key, store)
             if skipped is None:
                 todo.append(job)
                 continue
@@ -494,15 +434,15 @@ def run_batch(params: Iterable[str | Path] = ("params",), out_dir: str | Path = 
             if progress is not None:
                 progress(res, len(batch.departments), total)
         batch.departments.sort(key=lambda d: d.department_id)
-        if index:  # on a worker when there is one: its kernel is warm
-            batch.index_html, batch.index_error = _index(store, engine, pool)
+        if index:
+            batch.index_html, batch.index_error = _index(store, code, engine, pool)
     batch.seconds = time.perf_counter() - started
     return batch
 
 
-def _index_key(store: Any) -> str:
+def _index_key(store: Any, code: str) -> str:
     """sha256 over what the portfolio page shows: every department's manifest and findings, and the code."""
-    h = hashlib.sha256(code_hash().encode())
+    h = hashlib.sha256(code.encode())
     for dept in store.departments():
         for name in (MANIFEST, "findings.json"):
             data = store.read_bytes(f"{dept}/{name}")
@@ -512,30 +452,23 @@ def _index_key(store: Any) -> str:
     return h.hexdigest()
 
 
-def _index(store: Any, engine: str | None, pool: WorkerPool | None) -> tuple[Path | str | None, str]:
+def _index(store: Any, code: str, engine: str | None, pool: WorkerPool | None) -> tuple[Path | str | None, str]:
     """Build ``index.html`` unless it already shows exactly these departments; (where, error)."""
-    key = _index_key(store)
+    key = _index_key(store, code)
     if store.exists("index.html") and (store.read_bytes(INDEX_KEY) or b"").decode("utf-8", "replace").strip() == key:
-        return (f"{store.url}/index.html" if store.remote else store.root / "index.html"), ""
-    import shutil
-
+        return store.location("index.html"), ""
     from .portfolio import build_index
 
-    folder = store.mirror((MANIFEST, "findings.json")) if store.remote else store.root
     try:
-        try:
-            built = pool.call(build_index, out_dir=folder, engine=engine) if pool else build_index(folder, engine=engine)
-        except Exception as exc:  # noqa: BLE001 - the departments' reports are done; say so, exit 3
-            return None, f"the portfolio page could not be built: {type(exc).__name__}: {exc}"
-        _write_atomically(folder / INDEX_KEY, key + "\n")
-        if not store.remote:
-            return built, ""
-        for name in ("index.html", INDEX_KEY):
-            store.upload(name, (folder / name).read_bytes())
-        return f"{store.url}/index.html", ""
-    finally:
-        if store.remote:
-            shutil.rmtree(folder, ignore_errors=True)
+        with store.local_copy((MANIFEST, "findings.json"), writes=("index.html", INDEX_KEY)) as folder:
+            if pool is not None:  # on a worker: its kernel is warm
+                pool.call(build_index, out_dir=folder, engine=engine)
+            else:
+                build_index(folder, engine=engine)
+            atomic_write_text(folder / INDEX_KEY, key + "\n")
+    except Exception as exc:  # noqa: BLE001 - the departments' reports are done; say so, exit 3
+        return None, f"the portfolio page could not be built: {type(exc).__name__}: {exc}"
+    return store.location("index.html"), ""
 
 
 def log_line(res: DeptResult, done: int, total: int) -> str:

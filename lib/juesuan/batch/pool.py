@@ -27,9 +27,9 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Self
 
-__all__ = ["Limits", "WorkerPool"]
+__all__ = ["Limits", "WorkerPool", "tree_rss_mb"]
 
 _POLL = 0.5  # seconds between checks of deadlines and memory
 _GRACE = 30.0  # seconds past the timeout before the worker is killed: its own cell timeout acts first
@@ -69,7 +69,8 @@ def _serve(conn: Connection) -> None:
         WarmKernelEngine.shutdown()
 
 
-def _tree_rss_mb(pid: int) -> float:
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (a worker and its kernel), in MB."""
     import psutil
 
     try:
@@ -119,14 +120,11 @@ class _Worker:
         self.conn.send((fn, job))
 
     def receive(self) -> tuple[str, Any]:
-        """The job's result, after the worker's note that it started (which sets ``started``)."""
-        while True:
-            status, value = self.conn.recv()
-            if status != "started":
-                return status, value
+        """The next message: ``started`` (which starts the job's clock), then ``ok`` or ``raised``."""
+        status, value = self.conn.recv()
+        if status == "started":
             self.started = time.monotonic()
-            if not self.conn.poll():
-                return status, value
+        return status, value
 
     def death(self) -> str:
         """What to say about a worker that died."""
@@ -171,7 +169,7 @@ class WorkerPool:
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a process that has threads
         self._pool: list[_Worker] = []
 
-    def __enter__(self) -> WorkerPool:  # noqa: PYI034 - Self needs 3.11 typing; we support it, but keep it plain
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
@@ -195,7 +193,7 @@ class WorkerPool:
         worker = self._pool[0]
         worker.give(fn, kwargs, 1)
         try:
-            status = "started"
+            status, value = worker.receive()
             while status == "started":
                 status, value = worker.receive()
         except (EOFError, OSError):
@@ -268,7 +266,7 @@ class WorkerPool:
                 elif limits.timeout and worker.overdue(limits.timeout):
                     yield from lost(worker, f"took longer than the limit of {limits.timeout:g} s per department "
                                     "(raise it with --timeout)", retry=True)
-                elif limits.max_memory_mb and _tree_rss_mb(worker.proc.pid) > limits.max_memory_mb:
+                elif limits.max_memory_mb and tree_rss_mb(worker.proc.pid) > limits.max_memory_mb:
                     yield from lost(worker, f"used more than the limit of {limits.max_memory_mb:g} MB per worker "
                                     "(raise it with --max-memory)", retry=False)
         if stopping:
