@@ -93,20 +93,33 @@ def _read_text(p: Path) -> str:
                          hint="save the params file as UTF-8") from None
 
 
-def _parse(p: Path, text: str) -> object:
-    """``yaml.safe_load`` without anchors and aliases.
+class _NoAliasLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses the first anchor or alias it meets, before building anything.
 
-    An alias is a reference, so nested aliases (the "billion laughs" file) load as a small
-    graph that any later walk over it expands exponentially; a params file never needs them,
-    so the first anchor or alias refuses the file before anything is built.
+    An alias is a reference, so nested aliases (the "billion laughs" file) load as a small graph
+    that any later walk over it expands exponentially; a params file never needs them.
     """
+
+    def compose_node(self, parent: object, index: object) -> object:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasRefused(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _AliasRefused(Exception):
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+def _parse(p: Path, text: str) -> object:
+    """The YAML document of a params file, anchors and aliases refused."""
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                raise InputError("YAML anchors and aliases (& and *) are not allowed in a params file",
-                                 path=str(p), line=mark.line + 1 if mark else None, hint="write each value out")
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass: no arbitrary objects
+    except _AliasRefused as exc:
+        raise InputError("YAML anchors and aliases (& and *) are not allowed in a params file", path=str(p),
+                         line=exc.mark.line + 1 if exc.mark else None, hint="write each value out") from None
     except yaml.YAMLError as exc:
         raise _yaml_error(p, exc) from None
     except RecursionError:  # thousands of nested [[[ … ]]]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import html
 import io
 import math
@@ -146,8 +147,6 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, *, embed_font: bool 
 
 
 def _with_policy(body: str, trusted_scripts: Sequence[str]) -> str:
-    import hashlib
-
     hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in trusted_scripts]
     scripts = " ".join(hashes) if hashes else "'none'"
     policy = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "

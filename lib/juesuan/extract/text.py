@@ -110,10 +110,10 @@ def segments(lines: tuple[str, ...] | list[str]) -> list[Segment]:
 def _pieces(line: str) -> list[str]:
     """``line`` cut into pieces of at most :data:`MAX_SEGMENT` characters, after a sentence end
     where the piece has one (else hard at the limit)."""
-    out = []
-    while len(line) > MAX_SEGMENT:
-        ends = [m.end() for m in _PIECE_END.finditer(line, MAX_SEGMENT // 2, MAX_SEGMENT)]
-        cut = ends[-1] if ends else MAX_SEGMENT
-        out.append(line[:cut])
-        line = line[cut:]
-    return out + [line] if line else out
+    out, start = [], 0
+    while len(line) - start > MAX_SEGMENT:
+        ends = [m.end() for m in _PIECE_END.finditer(line, start + MAX_SEGMENT // 2, start + MAX_SEGMENT)]
+        cut = ends[-1] if ends else start + MAX_SEGMENT
+        out.append(line[start:cut])
+        start = cut
+    return out + [line[start:]] if start < len(line) else out
