@@ -209,6 +209,34 @@ def test_score_chart_marks_the_gap(seed):
     assert {"优", "良", "中", "差"} <= set(texts)
 
 
+def test_a_project_with_only_one_score_keeps_its_own_row():
+    """Points sit on their project's row even when an earlier project lacks the claimed score."""
+    from juesuan.charts import score_chart
+
+    scores = pd.DataFrame({"project": ["甲项目", "乙项目"], "claimed_score": [float("nan"), 95.0],
+                           "recomputed_score": [88.0, 95.0], "claimed_grade": [None, "优"],
+                           "recomputed_grade": ["良", "优"]})
+    ax = score_chart(scores).axes[0]
+    rows = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)}
+    claimed, recomputed = ([tuple(p) for p in c.get_offsets().tolist() if None not in p]  # NaN is masked
+                           for c in ax.collections[-2:])
+    assert claimed == [(95.0, rows["乙项目"])]
+    assert recomputed == [(88.0, rows["甲项目"]), (95.0, rows["乙项目"])]
+
+
+def test_a_chart_is_laid_out_when_returned_and_can_be_laid_out_again(seed):
+    from juesuan.charts import budget_variance_chart
+
+    fig = budget_variance_chart(seed.variance.lines)
+    before = [ax.get_position().bounds for ax in fig.axes]
+    assert fig.get_layout_engine() is None  # saving draws once
+    assert before[0][0] > 0.2  # the left margin already holds the long 项 names
+    fig.axes[0].set_ylabel("一个很长很长很长很长很长很长的纵轴标题")
+    fig.set_layout_engine("constrained")
+    _png(fig)
+    assert fig.axes[0].get_position().x0 > before[0][0]
+
+
 def test_achievement_chart_highlights_targets_set_too_low(seed):
     from juesuan.charts import achievement_chart
 

@@ -27,6 +27,7 @@ import functools
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker
@@ -113,6 +114,32 @@ def use_cjk_font() -> str:
     return name
 
 
+def _laid_out(fig: Figure) -> Figure:
+    """Run the figure's constrained layout once, now, and keep the result.
+
+    Saving a figure that still has a layout engine draws it twice: a layout pass that walks every
+    artist, then the real drawing. A chart is complete when it is returned, so its layout can be
+    settled here and the engine dropped (same pixels, one drawing instead of two). A caller who
+    adds to a chart calls ``fig.set_layout_engine("constrained")`` to have it laid out again.
+    """
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine(None)
+    return fig
+
+
+def _rows(ax: Axes, labels: list[str], **tick_kw: Any) -> list[int]:
+    """One row per label, the first on top as printed, no grid lines across the rows.
+
+    The charts draw their bars and points at these positions with plain matplotlib: the frames
+    are already one row per bar, so seaborn's grouping and estimating would only cost time.
+    """
+    positions = list(range(len(labels)))
+    ax.set_yticks(positions, labels, **tick_kw)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    return positions
+
+
 def _check_frame(frame: pd.DataFrame, what: str) -> None:
     missing = [c for c in _COLUMNS if c not in frame.columns]
     if missing:
@@ -151,10 +178,8 @@ def _panel(ax: Axes, frame: pd.DataFrame, heading: str, color: tuple[float, floa
         return
     labels = [str(x) for x in frame["item"]]
     amounts = _amounts(frame)
-    positions = list(range(len(labels)))
+    positions = _rows(ax, labels)
     ax.barh(positions, amounts, color=color, height=0.6)
-    ax.set_yticks(positions, labels)
-    ax.set_ylim(len(labels) - 0.5, -0.5)  # first row on top, as printed
     low, high = ax.get_xlim()
     nudge = 0.01 * (high - low)
     for y, amount, share in zip(positions, amounts, frame["share_pct"], strict=True):
@@ -190,7 +215,7 @@ def composition_chart(income: pd.DataFrame, expenditure: pd.DataFrame, title: st
     _panel(top, income, "收入构成", palette[0])
     _panel(bottom, expenditure, "支出构成", palette[1])
     fig.suptitle(title, fontsize=14)
-    return fig
+    return _laid_out(fig)
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,7 +247,7 @@ def _empty(title: str, message: str) -> Figure:
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="0.35", fontsize=12)
     fig.suptitle(title, fontsize=14)
-    return fig
+    return _laid_out(fig)
 
 
 def _unique_labels(names: list[str]) -> list[str]:
@@ -262,16 +287,14 @@ def budget_variance_chart(lines: pd.DataFrame, *, execution_low_pct: float = 80.
         status.append(f"{side}（重大）" if m else side)
     df["status"] = status
     palette = {"少于预算（重大）": _UNDER, "少于预算": _UNDER_LIGHT, "超出预算（重大）": _OVER, "超出预算": _OVER_LIGHT}
-    order = list(df["label"])
     fig, (left, right) = plt.subplots(1, 2, figsize=(_WIDTH, _height(len(df))), dpi=_DPI, layout="constrained",
                                       sharey=True, gridspec_kw={"width_ratios": [3, 1.4]})
-    sns.barplot(data=df, y="label", x="variance_wan", hue="status", hue_order=list(palette), palette=palette,
-                order=order, dodge=False, orient="h", ax=left, legend=False, width=0.62)
+    rows = _rows(left, list(df["label"]))  # the right panel shares these rows
+    left.barh(rows, df["variance_wan"], height=0.62, color=[palette[s] for s in df["status"]])
     low, high = float(min(df["variance_wan"].min(), 0.0)), float(max(df["variance_wan"].max(), 0.0))
     span = (high - low) or 1.0
     left.set_xlim(low - 0.32 * span, high + 0.32 * span)
     left.axvline(0, color="0.25", linewidth=0.9)
-    left.grid(axis="y", visible=False)
     nudge = 0.012 * span
     for y, row in enumerate(df.itertuples(index=False)):
         v = float(row.variance_wan)
@@ -281,18 +304,15 @@ def budget_variance_chart(lines: pd.DataFrame, *, execution_low_pct: float = 80.
         left.text(-nudge if v >= 0 else nudge, y, f"{_wan(row.budget_wan)} → {_wan(row.actual_wan)}",
                   va="center", ha="right" if v >= 0 else "left", fontsize=8, color="0.3")
     left.set_xlabel("决算 − 年初预算（万元）")
-    left.set_ylabel("")
     left.set_title("差异（条旁为 年初预算 → 决算）", loc="left", fontsize=11)
     rates = [float(x) if not pd.isna(x) else float("nan") for x in df["execution_pct"]]
     df["rate_plot"] = [0.0 if pd.isna(r) else min(r, 150.0) for r in rates]
     df["rate_status"] = ["低于阈值" if (not pd.isna(r) and r < execution_low_pct) else "达到阈值" for r in rates]
-    sns.barplot(data=df, y="label", x="rate_plot", hue="rate_status", hue_order=["低于阈值", "达到阈值"],
-                palette={"低于阈值": _ALERT, "达到阈值": _NEUTRAL}, order=order, dodge=False, orient="h", ax=right,
-                legend=False, width=0.62)
+    right.barh(rows, df["rate_plot"], height=0.62,
+               color=[_ALERT if s == "低于阈值" else _NEUTRAL for s in df["rate_status"]])
     right.axvline(execution_low_pct, color=_ALERT, linestyle="--", linewidth=0.9)
     right.axvline(100, color="0.25", linewidth=0.9)
     right.set_xlim(0, max(125.0, max(df["rate_plot"]) + 25))
-    right.grid(axis="y", visible=False)
     for y, r in enumerate(rates):
         if pd.isna(r):
             right.text(2, y, "无年初预算", va="center", ha="left", fontsize=9)
@@ -301,12 +321,11 @@ def budget_variance_chart(lines: pd.DataFrame, *, execution_low_pct: float = 80.
         else:
             right.text(r + 2, y, f"{r:.1f}%", va="center", ha="left", fontsize=9)
     right.set_xlabel("执行率（%）")
-    right.set_ylabel("")
     right.set_title(f"执行率（虚线 {execution_low_pct:g}%）", loc="left", fontsize=11)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in palette.values()]
     fig.legend(handles, list(palette), loc="outside lower center", ncols=4, frameon=False, fontsize=9)
     fig.suptitle(title, fontsize=14)
-    return fig
+    return _laid_out(fig)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -332,8 +351,8 @@ def explained_variance_chart(explained: pd.DataFrame, reasons: pd.DataFrame, *, 
     df["label"] = _unique_labels([f"{basis.get(b, '差异')}{d}\n{_wan(v)} 万元（第 {ln} 行）" for b, d, v, ln in
                                   zip(df["basis"], df["direction"], df["variance_wan"], df["line"], strict=True)])
     fig, ax = plt.subplots(figsize=(_WIDTH, max(3.2, 1.35 * len(df) + 1.6)), dpi=_DPI, layout="constrained")
-    sns.barplot(data=df, y="label", x="variance_wan", order=list(df["label"]), orient="h", ax=ax,
-                color="white", edgecolor="0.35", linewidth=1.2, width=0.66)
+    rows = _rows(ax, list(df["label"]))
+    ax.barh(rows, df["variance_wan"], height=0.66, color="white", edgecolor="0.35", linewidth=1.2)
     colours = sns.color_palette("Set2", 8)
     top = float(max(df["variance_wan"].max(), df["explained_wan"].max()))
     for y, row in enumerate(df.itertuples(index=False)):
@@ -362,10 +381,8 @@ def explained_variance_chart(explained: pd.DataFrame, reasons: pd.DataFrame, *, 
                     ha="left", va="center", fontsize=9, color="0.3")
     ax.set_xlim(0, top * 1.32)
     ax.set_xlabel("万元（外框为文本所列差异，色块为所列各项原因的金额）")
-    ax.set_ylabel("")
-    ax.grid(axis="y", visible=False)
     fig.suptitle(title, fontsize=14)
-    return fig
+    return _laid_out(fig)
 
 
 # Grade bands of 财预〔2020〕10号 (domain.md §4.5), lightest for the best grade.
@@ -388,11 +405,7 @@ def score_chart(scores: pd.DataFrame, *, title: str = "") -> Figure:
         return _empty(title, "文本没有可复算的项目支出绩效自评表")
     df = df.copy()
     df["label"] = _unique_labels([str(x) for x in df["project"]])
-    long = pd.concat([
-        pd.DataFrame({"label": df["label"], "score": df["claimed_score"], "which": "声称得分"}),
-        pd.DataFrame({"label": df["label"], "score": df["recomputed_score"], "which": "复算得分"}),
-    ], ignore_index=True).dropna(subset=["score"])
-    lowest = float(long["score"].min())
+    lowest = float(min(df["claimed_score"].min(skipna=True), df["recomputed_score"].min(skipna=True)))
     x0 = 0.0 if lowest < 45 else 50.0
     fig, ax = plt.subplots(figsize=(_WIDTH, _height(len(df)) + 0.3), dpi=_DPI, layout="constrained")
     for lo, hi, name, colour in _GRADE_SPANS:
@@ -400,7 +413,7 @@ def score_chart(scores: pd.DataFrame, *, title: str = "") -> Figure:
             continue
         ax.axvspan(max(lo, x0), hi, color=colour, zorder=0)
         ax.text((max(lo, x0) + hi) / 2, -0.75, name, ha="center", va="center", fontsize=10, color="0.35")
-    order = list(df["label"])
+    rows = _rows(ax, list(df["label"]))
     for y, row in enumerate(df.itertuples(index=False)):
         c, r = row.claimed_score, row.recomputed_score
         if pd.notna(c) and pd.notna(r) and abs(c - r) >= 0.05:
@@ -408,21 +421,18 @@ def score_chart(scores: pd.DataFrame, *, title: str = "") -> Figure:
             ax.text(max(c, r) + 0.6 if max(c, r) < 98 else min(c, r) - 0.6, y - 0.32,
                     f"声称 {c:g} 分（{row.claimed_grade}），复算 {r:g} 分（{row.recomputed_grade}）",
                     ha="left" if max(c, r) < 98 else "right", va="center", fontsize=9, color=_ALERT)
-    claimed, recomputed = long[long["which"] == "声称得分"], long[long["which"] == "复算得分"]
-    sns.scatterplot(data=claimed, x="score", y="label", s=230, facecolor="none", edgecolor="0.1", linewidth=1.6,
-                    ax=ax, zorder=3, label="声称得分（表中总分或自评综述）")
-    sns.scatterplot(data=recomputed, x="score", y="label", marker="D", s=60, color=_OVER, ax=ax, zorder=4,
-                    label="复算得分")
-    ax.set_yticks(range(len(order)), order)
-    ax.set_ylim(len(order) - 0.5, -1.1)
+    # a project with only one of the two scores keeps its own row: points are placed by row, not by label
+    ax.scatter(df["claimed_score"], rows, s=230, facecolor="none", edgecolor="0.1", linewidth=1.6, zorder=3,
+               label="声称得分（表中总分或自评综述）")
+    ax.scatter(df["recomputed_score"], rows, marker="D", s=60, color=_OVER, edgecolor="white", linewidth=0.62,
+               zorder=4, label="复算得分")
+    ax.set_ylim(len(rows) - 0.5, -1.1)  # room above the first row for the grade names
     ax.set_xlim(x0, 101.5)
     ax.set_xlabel("得分（满分 100）")
-    ax.set_ylabel("")
-    ax.grid(axis="y", visible=False)
     ax.legend(title=None, loc="lower left", frameon=True, fontsize=9,
               markerscale=0.7)
     fig.suptitle(title, fontsize=14)
-    return fig
+    return _laid_out(fig)
 
 
 def achievement_chart(indicators: pd.DataFrame, *, limit: float = 1.5, title: str = "") -> Figure:
@@ -450,13 +460,15 @@ def achievement_chart(indicators: pd.DataFrame, *, limit: float = 1.5, title: st
     palette = {f"目标过低（>{limit:g}×）": _ALERT, "未达标": _UNDER, "达标": _NEUTRAL}
     fig, ax = plt.subplots(figsize=(_WIDTH, max(3.0, 0.3 * len(df) + _MARGIN_IN)), dpi=_DPI,
                            layout="constrained")
-    order = list(df["label"])
-    ax.hlines(range(len(df)), 1, df["plot"], colors=[palette[s] for s in df["status"]], linewidth=2, zorder=2)
-    sns.scatterplot(data=df, y="label", x="plot", hue="status", hue_order=list(palette), palette=palette, s=45,
-                    ax=ax, zorder=3, edgecolor="white", linewidth=0.5)
-    ax.set_yticks(range(len(order)), order, fontsize=9)
-    ax.set_ylim(len(order) - 0.5, -0.5)
+    rows = _rows(ax, list(df["label"]), fontsize=9)
+    ax.hlines(rows, 1, df["plot"], colors=[palette[s] for s in df["status"]], linewidth=2, zorder=2)
+    for status, colour in palette.items():  # one legend entry per status, present or not
+        at = df["status"] == status
+        ax.scatter(df["plot"][at], [y for y, hit in zip(rows, at, strict=True) if hit], s=45, color=colour,
+                   edgecolor="white", linewidth=0.5, zorder=3, label=status)
     ax.set_xscale("log")
+    # minor ticks on a log axis are a dozen invisible artists each (the theme draws no tick marks)
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     top = max(float(df["plot"].max()) * 3, limit * 2)
     ax.set_xlim(floor * 0.8, top)
     ax.axvline(1, color="0.25", linewidth=0.9)
@@ -481,8 +493,6 @@ def achievement_chart(indicators: pd.DataFrame, *, limit: float = 1.5, title: st
                 color=_ALERT if row.target_too_low or a == 0 else "0.3")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:g}×"))
     ax.set_xlabel("完成比（对数刻度；1× 为恰好完成目标）")
-    ax.set_ylabel("")
-    ax.grid(axis="y", visible=False)
     ax.legend(title=None, loc="lower right", frameon=True, fontsize=9)
     fig.suptitle(title, fontsize=14)
-    return fig
+    return _laid_out(fig)
