@@ -215,6 +215,9 @@ def _page_text(body: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
+_UNUSED_TABLES = ("GSUB", "GPOS", "BASE", "VORG", "vhea", "vmtx", "DSIG")
+
+
 @functools.lru_cache(maxsize=32)
 def _font_subset(chars: str) -> bytes | None:
     """WOFF of the bundled font cut to ``chars`` (deterministic: no timestamp recalculated)."""
@@ -231,9 +234,17 @@ def _font_subset(chars: str) -> bytes | None:
     # recalcBBoxes=False: the full font's bounds stay valid for a subset, and recomputing them
     # means drawing every kept glyph (a third of the cost).
     font = TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    # Horizontal text needs neither the OpenType layout tables (vertical forms, Latin kerning) nor
+    # the vertical metrics; deleted before subsetting, they are never even parsed (~0.05 s a page).
+    for table in _UNUSED_TABLES:
+        if table in font:
+            del font[table]
     options = subset.Options()
     options.flavor = "woff"
-    options.hinting = False  # hints do nothing in a browser at these sizes and double the bytes
+    options.layout_features = []
+    # Hints stay: stripping them from CFF charstrings costs more time (~0.05 s) than the 15% of
+    # bytes it saves.
+    options.hinting = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep the OFL copyright and the family names
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(ord(c) for c in chars))
