@@ -76,6 +76,20 @@ def test_images_are_inline(html):
     assert re.search(r'<img [^>]*src="data:image/png;base64,' + re.escape(PNG[:20]), html)
 
 
+def test_images_have_an_alt_text_and_outputs_take_keyboard_focus(html):
+    assert re.findall(r"<img [^>]*>", html) and all(" alt=" in img for img in re.findall(r"<img [^>]*>", html))
+    outputs = re.findall(r'<div class="[^"]*jp-OutputArea-output[^"]*"[^>]*>', html)
+    assert outputs and all('tabindex="0"' in div for div in outputs)
+
+
+def test_headings_are_text_a_reader_can_search_and_markup_in_them_stays_escaped():
+    nb = _notebook()
+    nb.cells.append(new_markdown_cell("## 摘要 &lt;b&gt; &#60;i&#62; &#x27;"))
+    page = notebook_to_html(nb, TITLE, embed_font=False)
+    assert ">摘要 " in page  # nbconvert writes heading text as &#25688;&#35201;
+    assert "<b>" not in page and "<i>" not in page
+
+
 def test_nothing_is_loaded_from_another_host(html):
     assert "<script src" not in html
     assert not re.search(r"<script[^>]*\bsrc=", html)
