@@ -15,6 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	PIP_EXTRA_INDEX_URL=https://pypi.org/simple $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	PIP_EXTRA_INDEX_URL=https://pypi.org/simple $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m juesuan.fonts  # the CJK font pages embed from, prepared once per machine (~8 s)
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

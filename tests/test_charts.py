@@ -84,7 +84,7 @@ def test_an_env_var_that_names_no_file_warns_and_falls_back_to_the_bundled_font(
 
 
 def test_without_any_cjk_font_it_warns_and_uses_dejavu(monkeypatch):
-    monkeypatch.setattr("juesuan.charts._bundled_font", lambda: None)
+    monkeypatch.setattr("juesuan.fonts._bundled_font", lambda: None)
     with pytest.warns(UserWarning, match="no CJK font"):
         assert use_cjk_font() == "DejaVu Sans"
 

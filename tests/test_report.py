@@ -163,9 +163,9 @@ def test_the_glyphs_the_page_uses_are_embedded_from_the_bundled_font(html):
 
 
 def test_the_font_subset_is_the_same_bytes_every_time(html):
-    from juesuan.report import _font_subset
+    from juesuan.fonts import woff_subset
 
-    _font_subset.cache_clear()
+    woff_subset.cache_clear()
     assert notebook_to_html(_notebook(), TITLE) == html
 
 

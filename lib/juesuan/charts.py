@@ -24,9 +24,7 @@ report); outside a notebook pyplot falls back to Agg on its own when there is no
 from __future__ import annotations
 
 import functools
-import os
 import warnings
-from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -37,11 +35,11 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .fonts import FONT_ENV_VAR, font_path
+
 __all__ = ["FONT_ENV_VAR", "achievement_chart", "budget_variance_chart", "composition_chart",
            "explained_variance_chart", "score_chart", "use_cjk_font"]
 
-FONT_ENV_VAR = "JUESUAN_CJK_FONT"
-"""Environment variable naming a font file (.otf/.ttf) to use instead of the bundled one."""
 
 _FALLBACK_FONT = "DejaVu Sans"
 _COLUMNS = ("item", "amount_wan", "share_pct")
@@ -50,28 +48,6 @@ _COLUMNS = ("item", "amount_wan", "share_pct")
 # and the report reads well on A4 at this size.
 _FIGSIZE = (10.0, 7.5)
 _DPI = 100
-
-
-def _bundled_font() -> Path | None:
-    """Noto Sans SC from the ``pylopdf_fonts_zh_cn`` package, if it is installed."""
-    try:
-        import pylopdf_fonts_zh_cn
-    except ImportError:
-        return None
-    path = Path(pylopdf_fonts_zh_cn.sans_path())
-    return path if path.is_file() else None
-
-
-def _font_path() -> Path | None:
-    """The CJK font to use: ``$JUESUAN_CJK_FONT``, else the bundled font, else None."""
-    configured = os.environ.get(FONT_ENV_VAR)
-    if configured:
-        path = Path(configured).expanduser()
-        if path.is_file():
-            return path
-        warnings.warn(f"{FONT_ENV_VAR}={configured} is not a font file; using the bundled CJK font",
-                      stacklevel=3)
-    return _bundled_font()
 
 
 @functools.cache
@@ -92,7 +68,7 @@ def use_cjk_font() -> str:
     ``plt.rcdefaults()``, a reused kernel): the theme is re-applied on every call, the
     font file is registered only once.
     """
-    path = _font_path()
+    path = font_path()
     if path is None:
         warnings.warn("no CJK font found (install pylopdf-fonts-zh-cn or set "
                       f"{FONT_ENV_VAR}); Chinese labels will render as empty boxes", stacklevel=2)

@@ -12,8 +12,9 @@ Two halves:
   the ``audit`` template shipped in ``juesuan/templates``: nbconvert's ``lab`` template minus
   every script it would load from a CDN and minus JupyterLab's editor CSS, plus ``report.css``
   (screen and A4 print). It then adds a table of contents linking every section heading and
-  embeds the subset of the bundled OFL font (Noto Sans SC) that the page uses, so Chinese reads
-  the same on a machine without CJK fonts and the page loads nothing from any other host.
+  embeds the subset of the bundled OFL font (Noto Sans SC) that the page uses
+  (:mod:`juesuan.fonts`), so Chinese reads the same on a machine without CJK fonts and the
+  page loads nothing from any other host.
 
 The same notebook always gives the same bytes: cell ids are renumbered, papermill's run
 metadata (timestamps, durations, random ids) is dropped, and the font subset carries no
@@ -26,7 +27,6 @@ import base64
 import functools
 import hashlib
 import html
-import io
 import math
 import platform
 import re
@@ -42,6 +42,8 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
+
+from . import fonts
 
 if TYPE_CHECKING:
 
@@ -258,49 +260,9 @@ def _page_text(body: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-_UNUSED_TABLES = ("GSUB", "GPOS", "BASE", "VORG", "vhea", "vmtx", "DSIG")
-
-
-@functools.lru_cache(maxsize=32)
-def _font_subset(chars: str) -> bytes | None:
-    """WOFF of the bundled font cut to ``chars`` (deterministic: no timestamp recalculated)."""
-    from .charts import _font_path
-
-    path = _font_path()
-    if path is None:
-        return None
-    try:
-        from fontTools import subset
-        from fontTools.ttLib import TTFont
-    except ImportError:  # pragma: no cover - fontTools comes with matplotlib
-        return None
-    # recalcBBoxes=False: the full font's bounds stay valid for a subset, and recomputing them
-    # means drawing every kept glyph (a third of the cost).
-    font = TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-    # Horizontal text needs neither the OpenType layout tables (vertical forms, Latin kerning) nor
-    # the vertical metrics; deleted before subsetting, they are never even parsed (~0.05 s a page).
-    for table in _UNUSED_TABLES:
-        if table in font:
-            del font[table]
-    options = subset.Options()
-    options.flavor = "woff"
-    options.layout_features = []
-    # Hints stay: stripping them from CFF charstrings costs more time (~0.05 s) than the 15% of
-    # bytes it saves.
-    options.hinting = True
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep the OFL copyright and the family names
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.flavor = "woff"
-    font.save(out)
-    return out.getvalue()
-
-
 def _with_font(body: str) -> str:
     chars = "".join(sorted({c for c in _page_text(body) if ord(c) > 0x20} | set("0123456789.,%-+")))
-    data = _font_subset(chars)
+    data = fonts.woff_subset(chars)
     if not data:
         return body
     face = (f'<style type="text/css">@font-face{{font-family:"{_FONT_FAMILY}";font-style:normal;'
