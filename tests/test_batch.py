@@ -219,7 +219,7 @@ def test_a_worker_killed_by_the_os_costs_one_retry_of_its_department_only(depart
         while not killed and time.monotonic() < deadline:
             for proc in me.children(recursive=True):
                 try:
-                    if "ipykernel" in " ".join(proc.cmdline()):
+                    if "juesuan.kernel" in " ".join(proc.cmdline()):
                         worker = proc.parent()
                         killed.append(worker.pid)
                         worker.kill()

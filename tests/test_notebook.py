@@ -108,7 +108,7 @@ def test_the_kernel_is_this_interpreter_whatever_kernelspec_python3_says(tmp_pat
     assert KernelSpecManager().get_kernel_spec("python3").argv[0] == "/opt/other/bin/python"
     km = juesuan.run._ThisInterpreterKernelManager(kernel_name="python3")
     assert km.kernel_spec.argv[0] == sys.executable
-    assert km.kernel_spec.argv[1:3] == ["-m", "ipykernel_launcher"]
+    assert km.kernel_spec.argv[1:3] == ["-m", "juesuan.kernel"]  # ipykernel, after juesuan.startup
 
 
 # -- run_audit with a kernel ---------------------------------------------------------------

@@ -86,13 +86,16 @@ class _ThisInterpreterKernelManager(AsyncKernelManager):
     system kernelspec (``ipykernel install --user`` from another environment) may point
     at another interpreter that lacks juesuan or has other versions of its dependencies.
     The audit must run on the interpreter that ``run_audit`` runs on, so the spec is built
-    from ipykernel itself, which needs no ``ipykernel install`` in a fresh venv.
+    from ipykernel itself, which needs no ``ipykernel install`` in a fresh venv. The launcher
+    is :mod:`juesuan.kernel` (ipykernel's, after juesuan's start-up).
     """
 
     @property
     def kernel_spec(self) -> KernelSpec:
         if self._kernel_spec is None:
-            self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+            spec = get_kernel_dict()
+            spec["argv"] = [("juesuan.kernel" if arg == "ipykernel_launcher" else arg) for arg in spec["argv"]]
+            self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
         return self._kernel_spec
 
     # IPC sockets instead of TCP ports: no port races between parallel runs (papermill#511)

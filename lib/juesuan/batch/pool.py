@@ -49,6 +49,9 @@ class Limits:
 def _serve(conn: Connection) -> None:
     """A worker: run each ``(function, kwargs)`` received, send back its result, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from ..startup import defer_iri_grammar
+
+    defer_iri_grammar()  # before papermill imports jsonschema
     from .engine import WarmKernelEngine
 
     try:
