@@ -40,7 +40,6 @@ from .fonts import FONT_ENV_VAR, font_path
 __all__ = ["FONT_ENV_VAR", "achievement_chart", "budget_variance_chart", "composition_chart",
            "explained_variance_chart", "score_chart", "use_cjk_font"]
 
-
 _FALLBACK_FONT = "DejaVu Sans"
 _COLUMNS = ("item", "amount_wan", "share_pct")
 
