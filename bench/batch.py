@@ -153,8 +153,9 @@ def _floor_one(args: tuple[str, str]) -> float:
 
     from juesuan import charts, report
     from juesuan.audit import audit_document
+    from juesuan.findings import atomic_write_text
     from juesuan.params import load_params
-    from juesuan.run import _atomic_write, _title
+    from juesuan.run import _title
 
     params_path, out = args
     t = time.perf_counter()
@@ -183,7 +184,7 @@ def _floor_one(args: tuple[str, str]) -> float:
     out_cells += [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
         "display_data", data={"image/png": b})]) for b in images]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 部门决算公开审计报告"), *out_cells])
-    _atomic_write(dept_out / "report.html", report.notebook_to_html(nb, _title(params)))
+    atomic_write_text(dept_out / "report.html", report.notebook_to_html(nb, _title(params)))
     return time.perf_counter() - t
 
 

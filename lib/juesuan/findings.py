@@ -36,6 +36,7 @@ __all__ = [
     "FRAME_COLUMNS",
     "SCHEMA_ID",
     "Finding",
+    "atomic_write_bytes",
     "atomic_write_text",
     "build_findings",
     "findings_document",
@@ -381,6 +382,11 @@ def _csv_text(findings: Iterable[dict[str, Any]]) -> str:
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` so readers see the old file or the new one, never half."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never half."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A temp file in the same folder (os.replace is atomic only within one file system).
@@ -388,8 +394,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     try:
         # mkstemp makes the file owner-only; reports are meant to be read by others too.
         os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -30,9 +30,10 @@ import hashlib
 import io
 import os
 import sys
-import tempfile
 import warnings
 from pathlib import Path
+
+from .findings import atomic_write_bytes
 
 __all__ = ["CACHE_ENV_VAR", "FONT_ENV_VAR", "font_path", "prepared_font", "woff_subset"]
 
@@ -185,19 +186,6 @@ def _read_valid(path: Path) -> tuple[bytes, frozenset[int]] | None:
         return None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 @contextlib.contextmanager
 def _building_lock(path: Path):
     """Workers starting together wait for one of them to prepare the font instead of all doing it."""
@@ -236,7 +224,7 @@ def prepared_font() -> tuple[bytes, frozenset[int]] | None:
                 if cached is not None:
                     return cached
                 data = _prepare(source)
-                _write_atomically(path, data)
+                atomic_write_bytes(path, data)
         except OSError:  # a read-only or full cache folder: prepare it for this process only
             data = data or _prepare(source)
         return data, _covered(data)
@@ -247,10 +235,8 @@ def prepared_font() -> tuple[bytes, frozenset[int]] | None:
 @functools.lru_cache(maxsize=32)
 def woff_subset(chars: str) -> bytes | None:
     """WOFF of the bundled font cut to ``chars``; None without a font. Deterministic bytes."""
-    try:
-        from fontTools import subset
-    except ImportError:  # pragma: no cover - fontTools comes with matplotlib
-        return None
+    from fontTools import subset
+
     prepared = prepared_font()
     codes = sorted({ord(c) for c in chars})
     if prepared is not None and prepared[1].issuperset(codes):

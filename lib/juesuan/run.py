@@ -125,19 +125,6 @@ def _temp_sibling(path: Path, suffix: str = ".tmp") -> Path:
     return path.with_name(f".{path.name}.{uuid.uuid4().hex}{suffix}")
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` so that readers see the old file or the new one, never half of one."""
-    tmp = _temp_sibling(path)
-    try:
-        # open(), unlike mkstemp, honours the umask: reports stay readable by the team.
-        with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 class KernelError(JuesuanError):
     """The kernel died, hung past the timeout or never started: the notebook did not fail by itself.
 

@@ -213,8 +213,9 @@ def build_index(out_dir: str | Path, *, engine: str | None = "juesuan-warm") -> 
     """Execute ``notebooks/portfolio.ipynb`` for ``out_dir`` and write ``out_dir/index.html``."""
     import papermill
 
+    from ..findings import atomic_write_text
     from ..report import notebook_to_html
-    from ..run import _KERNEL_NAME, _atomic_write, _temp_sibling, _ThisInterpreterKernelManager
+    from ..run import _KERNEL_NAME, _temp_sibling, _ThisInterpreterKernelManager
 
     if engine == "juesuan-warm":
         from . import engine as _engine  # noqa: F401 - registers it
@@ -228,5 +229,5 @@ def build_index(out_dir: str | Path, *, engine: str | None = "juesuan-warm") -> 
             cwd=None, request_save_on_cell_execute=False, start_timeout=120, shutdown_kernel="immediate")
     finally:
         tmp.unlink(missing_ok=True)
-    _atomic_write(index, notebook_to_html(nb, "部门决算审计 · 总览", trusted_scripts=(SORT_SCRIPT,)))
+    atomic_write_text(index, notebook_to_html(nb, "部门决算审计 · 总览", trusted_scripts=(SORT_SCRIPT,)))
     return index
